@@ -1,0 +1,131 @@
+import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
+import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
+import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
+import { Construct } from "constructs";
+import { SecurityGroup } from "./security-group";
+import { ServiceRole } from "./service-role";
+
+export interface DatabaseProps {
+  /** Identifier and name prefix, e.g. "webplatform-dev-postgres". */
+  readonly name: string;
+  readonly vpcId: string;
+  /** Isolated subnets in at least two AZs. */
+  readonly subnetIds: readonly string[];
+  /** PostgreSQL major version, e.g. "16" (RDS picks the latest minor and upgrades it). */
+  readonly engineMajorVersion: string;
+  readonly instanceClass: string;
+  readonly allocatedStorageGiB: number;
+  /** Storage autoscaling ceiling. Default: no autoscaling. */
+  readonly maxAllocatedStorageGiB?: number;
+  /** Default true: a standby in a second AZ. */
+  readonly multiAz?: boolean;
+  /** Automated backups kept this many days (1-35). Default 7. */
+  readonly backupRetentionDays?: number;
+  /** Default true. */
+  readonly deletionProtection?: boolean;
+  /** Snapshot on delete. Default true. */
+  readonly finalSnapshot?: boolean;
+  /** Default true (7 days, free tier). */
+  readonly performanceInsights?: boolean;
+  /** Default ["postgresql", "upgrade"]. */
+  readonly logExports?: readonly string[];
+  /** Initial database. Default "app". */
+  readonly databaseName?: string;
+  /** prevent_destroy. Default false. */
+  readonly preventDestroy?: boolean;
+}
+
+/**
+ * RDS PostgreSQL in isolated subnets: encrypted, private, TLS enforced (`rds.force_ssl`), master
+ * password generated and kept in Secrets Manager by RDS (`manage_master_user_password`, so no
+ * password is ever in Terraform JSON or state), reachable on 5432 only from allowed security groups.
+ */
+export class Database extends Construct {
+  static readonly PORT = 5432;
+  readonly instance: DbInstance;
+  readonly securityGroup: SecurityGroup;
+  readonly parameterGroup: DbParameterGroup;
+
+  constructor(scope: Construct, id: string, props: DatabaseProps) {
+    super(scope, id);
+    const subnetGroup = new DbSubnetGroup(this, "subnet-group", {
+      name: props.name,
+      description: `Isolated subnets of ${props.name}`,
+      subnetIds: [...props.subnetIds],
+    });
+    this.securityGroup = new SecurityGroup(this, "security-group", {
+      name: props.name,
+      description: `PostgreSQL ${props.name}: 5432 in from allowed security groups only`,
+      vpcId: props.vpcId,
+    });
+    this.parameterGroup = new DbParameterGroup(this, "parameters", {
+      namePrefix: `${props.name}-`,
+      family: `postgres${props.engineMajorVersion}`,
+      description: `TLS-only PostgreSQL ${props.engineMajorVersion} for ${props.name}`,
+      parameter: [
+        { name: "rds.force_ssl", value: "1" },
+        { name: "log_connections", value: "1" },
+        { name: "log_disconnections", value: "1" },
+      ],
+      lifecycle: { createBeforeDestroy: true },
+    });
+    const finalSnapshot = props.finalSnapshot ?? true;
+    const performanceInsights = props.performanceInsights ?? true;
+    this.instance = new DbInstance(this, "instance", {
+      identifier: props.name,
+      engine: "postgres",
+      engineVersion: props.engineMajorVersion,
+      instanceClass: props.instanceClass,
+      allocatedStorage: props.allocatedStorageGiB,
+      maxAllocatedStorage: props.maxAllocatedStorageGiB,
+      storageType: "gp3",
+      storageEncrypted: true,
+      dbName: props.databaseName ?? "app",
+      username: "app_admin",
+      manageMasterUserPassword: true,
+      iamDatabaseAuthenticationEnabled: true,
+      dbSubnetGroupName: subnetGroup.name,
+      vpcSecurityGroupIds: [this.securityGroup.id],
+      parameterGroupName: this.parameterGroup.name,
+      publiclyAccessible: false,
+      multiAz: props.multiAz ?? true,
+      backupRetentionPeriod: props.backupRetentionDays ?? 7,
+      backupWindow: "02:00-03:00",
+      maintenanceWindow: "sun:03:30-sun:04:30",
+      deletionProtection: props.deletionProtection ?? true,
+      skipFinalSnapshot: !finalSnapshot,
+      finalSnapshotIdentifier: finalSnapshot ? `${props.name}-final` : undefined,
+      copyTagsToSnapshot: true,
+      autoMinorVersionUpgrade: true,
+      performanceInsightsEnabled: performanceInsights,
+      performanceInsightsRetentionPeriod: performanceInsights ? 7 : undefined,
+      enabledCloudwatchLogsExports: [...(props.logExports ?? ["postgresql", "upgrade"])],
+      caCertIdentifier: "rds-ca-rsa2048-g1",
+      applyImmediately: false,
+      lifecycle: { preventDestroy: props.preventDestroy ?? false },
+    });
+  }
+
+  get address(): string {
+    return this.instance.address;
+  }
+
+  /** ARN of the Secrets Manager secret RDS keeps the master credentials in. */
+  get masterSecretArn(): string {
+    return this.instance.masterUserSecret.get(0).secretArn;
+  }
+
+  /** Lets members of `peer` connect on 5432 (and only that). */
+  allowConnectionsFrom(peer: SecurityGroup, description: string): void {
+    this.securityGroup.allowFrom(peer, Database.PORT, description);
+  }
+
+  /** Lets `role` read the master credentials secret (secretsmanager:GetSecretValue on that secret). */
+  grantSecretRead(role: ServiceRole): void {
+    role.addToPolicy({
+      sid: "ReadDatabaseMasterSecret",
+      actions: ["secretsmanager:GetSecretValue"],
+      resources: [this.masterSecretArn],
+    });
+  }
+}

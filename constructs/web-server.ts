@@ -1,0 +1,155 @@
+import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
+import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+import { Instance } from "@cdktf/provider-aws/lib/instance";
+import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
+import { Fn } from "cdktf";
+import { Construct } from "constructs";
+import { Architecture } from "../environments/config";
+import { dataVolumeUserData } from "./data-volume-user-data";
+import { SecurityGroup } from "./security-group";
+import { ServiceRole } from "./service-role";
+
+export interface WebServerProps {
+  /** Name prefix, e.g. "webplatform-dev-web". */
+  readonly name: string;
+  readonly vpcId: string;
+  /** Public subnet of the instance; the data volume is created in the same AZ. */
+  readonly subnetId: string;
+  readonly availabilityZone: string;
+  readonly instanceType: string;
+  /** Default "arm64" (Graviton). Selects the Amazon Linux 2023 SSM parameter. */
+  readonly architecture?: Architecture;
+  /** Pinned AMI; default: latest Amazon Linux 2023, resolved by EC2 at launch (no AWS call at plan). */
+  readonly amiId?: string;
+  /** Default 8. */
+  readonly rootVolumeSizeGiB?: number;
+  readonly dataVolumeSizeGiB: number;
+  /** Who may reach HTTP/HTTPS. Default: nobody (no ingress rule). */
+  readonly allowedIngressCidrs?: readonly string[];
+  /** One-minute CloudWatch metrics. Default false. */
+  readonly detailedMonitoring?: boolean;
+  /** Public IPv4 address on the instance (it serves the web directly). Default true. */
+  readonly publicIp?: boolean;
+  /** prevent_destroy on the data volume. Default false. */
+  readonly preventDestroy?: boolean;
+}
+
+const DATA_DEVICE = "/dev/sdf";
+const VOLUME_ID = "@@VOLUME_ID@@";
+const SSM_CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
+
+/**
+ * The web server: one EC2 instance from a launch template (IMDSv2 only, encrypted gp3 root, no key
+ * pair and no SSH: administration through SSM Session Manager) and a separate encrypted gp3 data
+ * volume mounted at /data that outlives the instance.
+ */
+export class WebServer extends Construct {
+  readonly role: ServiceRole;
+  readonly securityGroup: SecurityGroup;
+  readonly launchTemplate: LaunchTemplate;
+  readonly instance: Instance;
+  readonly dataVolume: EbsVolume;
+  /** Tag that marks the data volume (e.g. for snapshot policies). */
+  readonly dataVolumeTag: { readonly key: string; readonly value: string };
+
+  constructor(scope: Construct, id: string, props: WebServerProps) {
+    super(scope, id);
+    this.role = new ServiceRole(this, "role", {
+      name: props.name,
+      description: `Instance role of ${props.name}`,
+      servicePrincipal: "ec2.amazonaws.com",
+      managedPolicyArns: [SSM_CORE],
+    });
+    const profile = new IamInstanceProfile(this, "instance-profile", {
+      name: props.name,
+      role: this.role.name,
+    });
+
+    this.securityGroup = new SecurityGroup(this, "security-group", {
+      name: props.name,
+      description: `Web server ${props.name}: HTTP/HTTPS in from allowed CIDRs`,
+      vpcId: props.vpcId,
+    });
+    const ingress = props.allowedIngressCidrs ?? [];
+    this.securityGroup.allowIngressFromCidrs(80, ingress, "HTTP from allowed clients");
+    this.securityGroup.allowIngressFromCidrs(443, ingress, "HTTPS from allowed clients");
+    this.securityGroup.allowEgressToCidrs(443, ["0.0.0.0/0"], "HTTPS out: SSM, package repositories, AWS APIs");
+
+    this.dataVolumeTag = { key: "DataVolume", value: `${props.name}-data` };
+    this.dataVolume = new EbsVolume(this, "data-volume", {
+      availabilityZone: props.availabilityZone,
+      size: props.dataVolumeSizeGiB,
+      type: "gp3",
+      encrypted: true,
+      finalSnapshot: true,
+      tags: { Name: `${props.name}-data`, [this.dataVolumeTag.key]: this.dataVolumeTag.value },
+      lifecycle: { preventDestroy: props.preventDestroy ?? false },
+    });
+
+    const architecture = props.architecture ?? "arm64";
+    this.launchTemplate = new LaunchTemplate(this, "launch-template", {
+      namePrefix: `${props.name}-`,
+      description: `Web server ${props.name}`,
+      imageId: props.amiId ?? `resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architecture}`,
+      instanceType: props.instanceType,
+      ebsOptimized: "true",
+      updateDefaultVersion: true,
+      iamInstanceProfile: { arn: profile.arn },
+      metadataOptions: {
+        httpEndpoint: "enabled",
+        httpTokens: "required",
+        httpPutResponseHopLimit: 1,
+        instanceMetadataTags: "disabled",
+      },
+      monitoring: { enabled: props.detailedMonitoring ?? false },
+      blockDeviceMappings: [
+        {
+          deviceName: "/dev/xvda",
+          ebs: {
+            volumeSize: props.rootVolumeSizeGiB ?? 8,
+            volumeType: "gp3",
+            encrypted: "true",
+            deleteOnTermination: "true",
+          },
+        },
+      ],
+      networkInterfaces: [
+        {
+          deviceIndex: 0,
+          subnetId: props.subnetId,
+          securityGroups: [this.securityGroup.id],
+          associatePublicIpAddress: String(props.publicIp ?? true),
+          deleteOnTermination: "true",
+        },
+      ],
+      userData: Fn.base64encode(withVolumeId(dataVolumeUserData(VOLUME_ID, DATA_DEVICE), this.dataVolume.id)),
+      tagSpecifications: [
+        { resourceType: "instance", tags: { Name: props.name } },
+        { resourceType: "volume", tags: { Name: `${props.name}-root` } },
+      ],
+    });
+
+    this.instance = new Instance(this, "instance", {
+      launchTemplate: { id: this.launchTemplate.id, version: Fn.tostring(this.launchTemplate.latestVersion) },
+      tags: { Name: props.name },
+    });
+    new VolumeAttachment(this, "data-volume-attachment", {
+      deviceName: DATA_DEVICE,
+      instanceId: this.instance.id,
+      volumeId: this.dataVolume.id,
+      stopInstanceBeforeDetaching: true,
+    });
+  }
+
+  /** Public DNS name of the instance ("" when it has no public IP). */
+  get publicDns(): string {
+    return this.instance.publicDns;
+  }
+}
+
+/** Inserts the (unknown until apply) volume id token into the script; the rest stays a raw string. */
+function withVolumeId(script: string, volumeId: string): string {
+  const [head, tail] = script.split(VOLUME_ID);
+  return Fn.join("", [Fn.rawString(head), volumeId, Fn.rawString(tail)]);
+}

@@ -1,0 +1,126 @@
+/**
+ * The typed configuration of one environment. One file per environment in this folder
+ * (`dev.ts`, `prod.ts`, ...) default-exports a value of this type; `load.ts` discovers them.
+ *
+ * Everything that differs between environments is data here. Constructs receive explicit
+ * props derived from it and never look at the environment name.
+ */
+
+/** How private subnets reach the internet: not at all, through one shared NAT gateway, or one per AZ. */
+export type NatMode = "none" | "single" | "perAz";
+export const NAT_MODES: readonly NatMode[] = ["none", "single", "perAz"];
+
+/** CPU architecture of the web instance; selects the Amazon Linux 2023 AMI parameter. */
+export type Architecture = "arm64" | "x86_64";
+export const ARCHITECTURES: readonly Architecture[] = ["arm64", "x86_64"];
+
+/** PostgreSQL major versions this project supports (parameter group family `postgres<major>`). */
+export const POSTGRES_MAJOR_VERSIONS = ["15", "16", "17"] as const;
+export type PostgresMajorVersion = (typeof POSTGRES_MAJOR_VERSIONS)[number];
+
+/** Retention values CloudWatch Logs accepts (days). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+  3288, 3653,
+] as const;
+
+export interface LocalBackendConfig {
+  readonly type: "local";
+}
+
+export interface S3BackendConfig {
+  readonly type: "s3";
+  /** State bucket (created by the bootstrap stack). */
+  readonly bucket: string;
+  /** Object key of this environment's state; defaults to `<project>/<env>/terraform.tfstate`. */
+  readonly key?: string;
+  readonly region: string;
+  /** S3-native state locking (Terraform >= 1.10). Defaults to true. */
+  readonly useLockfile?: boolean;
+}
+
+export type BackendConfig = LocalBackendConfig | S3BackendConfig;
+
+export interface NetworkConfig {
+  /** Exactly two AZ names of `region`, e.g. ["eu-west-1a", "eu-west-1b"]. Index i pairs with subnet i. */
+  readonly availabilityZones: readonly string[];
+  readonly vpcCidr: string;
+  /** One CIDR per AZ: subnets with a route to the internet gateway (web server). */
+  readonly publicSubnetCidrs: readonly string[];
+  /** One CIDR per AZ: subnets that reach the internet only through NAT (when natMode != none). */
+  readonly privateSubnetCidrs: readonly string[];
+  /** One CIDR per AZ: isolated subnets without any internet route (RDS). */
+  readonly databaseSubnetCidrs: readonly string[];
+  readonly natMode: NatMode;
+  /** VPC flow logs to CloudWatch Logs. */
+  readonly flowLogs: boolean;
+}
+
+export interface WebConfig {
+  readonly instanceType: string;
+  readonly architecture: Architecture;
+  /** Pin an AMI id; when absent the launch template resolves the latest Amazon Linux 2023 AMI at launch. */
+  readonly amiId?: string;
+  readonly rootVolumeSizeGiB: number;
+  /** Size of the separate EBS volume mounted at /data (tmp and config files). */
+  readonly dataVolumeSizeGiB: number;
+  /** CIDRs allowed to reach HTTP/HTTPS on the web server. */
+  readonly allowedIngressCidrs: readonly string[];
+  readonly detailedMonitoring: boolean;
+  /** Daily snapshots of the data volume (DLM); absent = no snapshots. */
+  readonly dataVolumeSnapshots?: {
+    /** UTC start time, "HH:MM". */
+    readonly time: string;
+    /** How many daily snapshots to keep (1-1000). */
+    readonly retainCount: number;
+  };
+}
+
+export interface DatabaseConfig {
+  /** RDS instance class, e.g. "db.t4g.micro". */
+  readonly instanceClass: string;
+  readonly allocatedStorageGiB: number;
+  /** Storage autoscaling ceiling; must be >= allocatedStorageGiB. */
+  readonly maxAllocatedStorageGiB: number;
+  readonly engineMajorVersion: PostgresMajorVersion;
+  readonly multiAz: boolean;
+  /** Automated backup retention, 1-35 days. */
+  readonly backupRetentionDays: number;
+  readonly deletionProtection: boolean;
+  /** Take a final snapshot when the instance is deleted. */
+  readonly finalSnapshot: boolean;
+  readonly performanceInsights: boolean;
+}
+
+export interface UploadsConfig {
+  /** Delete non-current object versions after this many days. */
+  readonly noncurrentVersionExpirationDays: number;
+  /** Browser origins allowed to upload directly (CORS), e.g. "https://app.example.com". */
+  readonly corsAllowedOrigins: readonly string[];
+}
+
+export interface EnvironmentConfig {
+  /** Environment name; equals the file name and the stack id. Lower-case letters and digits. */
+  readonly name: string;
+  /**
+   * Production environments must be highly available and protected: validation requires
+   * multi-AZ RDS, deletion protection, final snapshots, prevent_destroy and data-volume snapshots.
+   */
+  readonly production: boolean;
+  /** Short project name used in resource names and the Project tag. */
+  readonly project: string;
+  readonly region: string;
+  /** Guard: terraform refuses to run against any other account. */
+  readonly allowedAccountIds?: readonly string[];
+  /** Extra tags on every resource (Project, Environment and ManagedBy are always set). */
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly backend: BackendConfig;
+  readonly network: NetworkConfig;
+  readonly web: WebConfig;
+  readonly database: DatabaseConfig;
+  readonly uploads: UploadsConfig;
+  /** Retention of every CloudWatch log group this environment creates. */
+  readonly logRetentionDays: (typeof LOG_RETENTION_DAYS)[number];
+  /** Add lifecycle.prevent_destroy to stateful resources (database, bucket, data volume, table). */
+  readonly preventDestroy: boolean;
+}

@@ -1,0 +1,47 @@
+import { EnvironmentConfig } from "./config";
+
+/** Production: highly available (multi-AZ RDS, NAT per AZ) and protected against data loss. */
+const prod: EnvironmentConfig = {
+  name: "prod",
+  production: true,
+  project: "webplatform",
+  region: "eu-west-1",
+  backend: { type: "local" },
+  network: {
+    availabilityZones: ["eu-west-1a", "eu-west-1b"],
+    vpcCidr: "10.20.0.0/16",
+    publicSubnetCidrs: ["10.20.0.0/24", "10.20.1.0/24"],
+    privateSubnetCidrs: ["10.20.10.0/24", "10.20.11.0/24"],
+    databaseSubnetCidrs: ["10.20.20.0/24", "10.20.21.0/24"],
+    natMode: "perAz",
+    flowLogs: true,
+  },
+  web: {
+    instanceType: "m7g.large",
+    architecture: "arm64",
+    rootVolumeSizeGiB: 20,
+    dataVolumeSizeGiB: 50,
+    allowedIngressCidrs: ["0.0.0.0/0"],
+    detailedMonitoring: true,
+    dataVolumeSnapshots: { time: "03:00", retainCount: 14 },
+  },
+  database: {
+    instanceClass: "db.m7g.large",
+    allocatedStorageGiB: 100,
+    maxAllocatedStorageGiB: 500,
+    engineMajorVersion: "16",
+    multiAz: true,
+    backupRetentionDays: 14,
+    deletionProtection: true,
+    finalSnapshot: true,
+    performanceInsights: true,
+  },
+  uploads: {
+    noncurrentVersionExpirationDays: 90,
+    corsAllowedOrigins: ["https://app.example.com"],
+  },
+  logRetentionDays: 365,
+  preventDestroy: true,
+};
+
+export default prod;

@@ -1,0 +1,121 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { EnvironmentConfig } from "../environments/config";
+import { Database } from "../constructs/database";
+import { Network } from "../constructs/network";
+import { UploadsBucket } from "../constructs/uploads-bucket";
+import { VolumeSnapshots } from "../constructs/volume-snapshots";
+import { WebServer } from "../constructs/web-server";
+import { configureBackend } from "./backend";
+
+export interface PlatformStackOptions {
+  /**
+   * Fake credentials and the provider's skip_* flags, so that `terraform plan` needs no AWS
+   * account (main.ts sets this from OFFLINE_PLAN=1). Never use it to apply.
+   */
+  readonly offline?: boolean;
+}
+
+/** One environment: network, web server with data volume, database and uploads bucket. */
+export class PlatformStack extends TerraformStack {
+  readonly network: Network;
+  readonly webServer: WebServer;
+  readonly database: Database;
+  readonly uploads: UploadsBucket;
+
+  constructor(scope: Construct, env: EnvironmentConfig, options: PlatformStackOptions = {}) {
+    super(scope, env.name);
+    const name = `${env.project}-${env.name}`;
+
+    new AwsProvider(this, "aws", {
+      region: env.region,
+      allowedAccountIds: env.allowedAccountIds ? [...env.allowedAccountIds] : undefined,
+      defaultTags: [
+        { tags: { ...env.tags, Project: env.project, Environment: env.name, ManagedBy: "cdktf" } },
+      ],
+      ...(options.offline ? OFFLINE_PROVIDER_SETTINGS : {}),
+    });
+    configureBackend(this, env);
+
+    this.network = new Network(this, "network", {
+      name,
+      region: env.region,
+      cidr: env.network.vpcCidr,
+      availabilityZones: env.network.availabilityZones,
+      publicSubnetCidrs: env.network.publicSubnetCidrs,
+      privateSubnetCidrs: env.network.privateSubnetCidrs,
+      databaseSubnetCidrs: env.network.databaseSubnetCidrs,
+      natMode: env.network.natMode,
+      flowLogRetentionDays: env.network.flowLogs ? env.logRetentionDays : undefined,
+    });
+
+    this.uploads = new UploadsBucket(this, "uploads", {
+      namePrefix: `${name}-uploads-`,
+      noncurrentVersionExpirationDays: env.uploads.noncurrentVersionExpirationDays,
+      corsAllowedOrigins: env.uploads.corsAllowedOrigins,
+      preventDestroy: env.preventDestroy,
+    });
+
+    this.webServer = new WebServer(this, "web", {
+      name: `${name}-web`,
+      vpcId: this.network.vpc.id,
+      subnetId: this.network.publicSubnets[0].id,
+      availabilityZone: env.network.availabilityZones[0],
+      instanceType: env.web.instanceType,
+      architecture: env.web.architecture,
+      amiId: env.web.amiId,
+      rootVolumeSizeGiB: env.web.rootVolumeSizeGiB,
+      dataVolumeSizeGiB: env.web.dataVolumeSizeGiB,
+      allowedIngressCidrs: env.web.allowedIngressCidrs,
+      detailedMonitoring: env.web.detailedMonitoring,
+      preventDestroy: env.preventDestroy,
+    });
+    this.uploads.grantRead(this.webServer.role);
+    this.uploads.grantPut(this.webServer.role);
+
+    if (env.web.dataVolumeSnapshots) {
+      new VolumeSnapshots(this, "web-data-snapshots", {
+        name: `${name}-web-data`,
+        targetTag: this.webServer.dataVolumeTag,
+        time: env.web.dataVolumeSnapshots.time,
+        retainCount: env.web.dataVolumeSnapshots.retainCount,
+      });
+    }
+
+    this.database = new Database(this, "database", {
+      name: `${name}-postgres`,
+      vpcId: this.network.vpc.id,
+      subnetIds: this.network.databaseSubnets.map((s) => s.id),
+      engineMajorVersion: env.database.engineMajorVersion,
+      instanceClass: env.database.instanceClass,
+      allocatedStorageGiB: env.database.allocatedStorageGiB,
+      maxAllocatedStorageGiB: env.database.maxAllocatedStorageGiB,
+      multiAz: env.database.multiAz,
+      backupRetentionDays: env.database.backupRetentionDays,
+      deletionProtection: env.database.deletionProtection,
+      finalSnapshot: env.database.finalSnapshot,
+      performanceInsights: env.database.performanceInsights,
+      preventDestroy: env.preventDestroy,
+    });
+    this.database.allowConnectionsFrom(this.webServer.securityGroup, "PostgreSQL from the web server");
+    this.database.grantSecretRead(this.webServer.role);
+
+    new TerraformOutput(this, "vpc_id", { value: this.network.vpc.id, description: "VPC id" });
+    new TerraformOutput(this, "web_public_dns", { value: this.webServer.publicDns, description: "Public DNS name of the web server" });
+    new TerraformOutput(this, "web_url", { value: `http://${this.webServer.publicDns}`, description: "URL of the web app" });
+    new TerraformOutput(this, "uploads_bucket_name", { value: this.uploads.name, description: "Bucket for user uploads" });
+    new TerraformOutput(this, "db_endpoint", { value: this.database.address, description: "PostgreSQL host name (port 5432, TLS required)" });
+    new TerraformOutput(this, "db_master_secret_arn", { value: this.database.masterSecretArn, description: "Secrets Manager ARN of the master credentials" });
+  }
+}
+
+/** Provider settings that let terraform plan without AWS credentials or any AWS API call. */
+const OFFLINE_PROVIDER_SETTINGS = {
+  accessKey: "offline-plan",
+  secretKey: "offline-plan",
+  skipCredentialsValidation: true,
+  skipRequestingAccountId: true,
+  skipMetadataApiCheck: "true",
+  skipRegionValidation: true,
+} as const;
