@@ -99,12 +99,34 @@ export interface UploadsConfig {
   readonly corsAllowedOrigins: readonly string[];
 }
 
+export interface ProfileUpdaterConfig {
+  /** Lambda memory, 128-10240 MiB. */
+  readonly memoryMiB: number;
+  /** Lambda timeout, 1-900 s. */
+  readonly timeoutSeconds: number;
+  /** Retries of a failed asynchronous invocation (0-2) before the event goes to the DLQ. */
+  readonly retryAttempts: number;
+  /** Events older than this (60-21600 s) go to the DLQ instead of being retried. */
+  readonly maxEventAgeSeconds: number;
+  /** Reserved concurrency (caps parallel invocations); absent = unreserved. */
+  readonly reservedConcurrency?: number;
+  /** AWS X-Ray active tracing. */
+  readonly tracing: boolean;
+}
+
+export interface ProfilesConfig {
+  /** DynamoDB deletion protection on the profile table. */
+  readonly tableDeletionProtection: boolean;
+  readonly updater: ProfileUpdaterConfig;
+}
+
 export interface EnvironmentConfig {
   /** Environment name; equals the file name and the stack id. Lower-case letters and digits. */
   readonly name: string;
   /**
    * Production environments must be highly available and protected: validation requires
-   * multi-AZ RDS, deletion protection, final snapshots, prevent_destroy and data-volume snapshots.
+   * multi-AZ RDS, deletion protection (RDS and DynamoDB), final snapshots, prevent_destroy,
+   * flow logs, data-volume snapshots and Lambda tracing.
    */
   readonly production: boolean;
   /** Short project name used in resource names and the Project tag. */
@@ -119,6 +141,8 @@ export interface EnvironmentConfig {
   readonly web: WebConfig;
   readonly database: DatabaseConfig;
   readonly uploads: UploadsConfig;
+  /** The profile flow: S3 profile-pictures/ -> Lambda -> DynamoDB. */
+  readonly profiles: ProfilesConfig;
   /** Retention of every CloudWatch log group this environment creates. */
   readonly logRetentionDays: (typeof LOG_RETENTION_DAYS)[number];
   /** Add lifecycle.prevent_destroy to stateful resources (database, bucket, data volume, table). */

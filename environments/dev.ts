@@ -39,6 +39,10 @@ const dev: EnvironmentConfig = {
     noncurrentVersionExpirationDays: 7,
     corsAllowedOrigins: ["http://localhost:3000"],
   },
+  profiles: {
+    tableDeletionProtection: false,
+    updater: { memoryMiB: 256, timeoutSeconds: 10, retryAttempts: 2, maxEventAgeSeconds: 3600, tracing: false },
+  },
   logRetentionDays: 14,
   preventDestroy: false,
 };

@@ -40,6 +40,17 @@ const prod: EnvironmentConfig = {
     noncurrentVersionExpirationDays: 90,
     corsAllowedOrigins: ["https://app.example.com"],
   },
+  profiles: {
+    tableDeletionProtection: true,
+    updater: {
+      memoryMiB: 512,
+      timeoutSeconds: 10,
+      retryAttempts: 2,
+      maxEventAgeSeconds: 21600,
+      reservedConcurrency: 50,
+      tracing: true,
+    },
+  },
   logRetentionDays: 365,
   preventDestroy: true,
 };

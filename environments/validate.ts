@@ -30,7 +30,7 @@ const RESERVED_TAGS = ["Project", "Environment", "ManagedBy"];
 
 /**
  * Checks one environment config and returns it typed. Throws ConfigError on the first problem, in
- * a fixed order (identity, backend, network, web, database, uploads, production rules).
+ * a fixed order (identity, backend, network, web, database, uploads, profiles, production rules).
  */
 export function validateEnvironment(raw: unknown, file: string, fileName: string): EnvironmentConfig {
   const env = (raw ?? {}) as EnvironmentConfig;
@@ -149,6 +149,17 @@ export function validateEnvironment(raw: unknown, file: string, fileName: string
     pattern(`uploads.corsAllowedOrigins[${i}]`, origin, /^(https:\/\/[a-z0-9.-]+|http:\/\/localhost)(:\d{1,5})?$/, 'an origin "https://host[:port]" (or "http://localhost[:port]"), no path and no wildcard'),
   );
 
+  // Profile flow
+  const profiles = env.profiles ?? ({} as EnvironmentConfig["profiles"]);
+  bool("profiles.tableDeletionProtection", profiles.tableDeletionProtection);
+  const updater = profiles.updater ?? ({} as EnvironmentConfig["profiles"]["updater"]);
+  int("profiles.updater.memoryMiB", updater.memoryMiB, 128, 10240);
+  int("profiles.updater.timeoutSeconds", updater.timeoutSeconds, 1, 900);
+  int("profiles.updater.retryAttempts", updater.retryAttempts, 0, 2);
+  int("profiles.updater.maxEventAgeSeconds", updater.maxEventAgeSeconds, 60, 21600);
+  if (updater.reservedConcurrency !== undefined) int("profiles.updater.reservedConcurrency", updater.reservedConcurrency, 1, 1000);
+  bool("profiles.updater.tracing", updater.tracing);
+
   oneOf("logRetentionDays", env.logRetentionDays, LOG_RETENTION_DAYS);
   bool("preventDestroy", env.preventDestroy);
 
@@ -160,6 +171,8 @@ export function validateEnvironment(raw: unknown, file: string, fileName: string
     if (!db.finalSnapshot) fail("database.finalSnapshot", db.finalSnapshot, required);
     if (db.backupRetentionDays < 7) fail("database.backupRetentionDays", db.backupRetentionDays, "an integer from 7 to 35 in a production environment");
     if (!env.preventDestroy) fail("preventDestroy", env.preventDestroy, required);
+    if (!profiles.tableDeletionProtection) fail("profiles.tableDeletionProtection", profiles.tableDeletionProtection, required);
+    if (!updater.tracing) fail("profiles.updater.tracing", updater.tracing, required);
     if (!net.flowLogs) fail("network.flowLogs", net.flowLogs, required);
     if (!web.dataVolumeSnapshots) fail("web.dataVolumeSnapshots", web.dataVolumeSnapshots, "a daily snapshot schedule { time, retainCount } in a production environment");
   }
