@@ -12,7 +12,8 @@ import { configureBackend } from "./backend";
 export interface PlatformStackOptions {
   /**
    * Fake credentials and the provider's skip_* flags, so that `terraform plan` needs no AWS
-   * account (main.ts sets this from OFFLINE_PLAN=1). Never use it to apply.
+   * account (main.ts sets this from OFFLINE_PLAN=1). The allowed-account guard is left out, as
+   * there is no account to check. Never use it to apply.
    */
   readonly offline?: boolean;
 }
@@ -30,7 +31,8 @@ export class PlatformStack extends TerraformStack {
 
     new AwsProvider(this, "aws", {
       region: env.region,
-      allowedAccountIds: env.allowedAccountIds ? [...env.allowedAccountIds] : undefined,
+      // Offline there is no account to check (the provider would reject the empty account id).
+      allowedAccountIds: env.allowedAccountIds && !options.offline ? [...env.allowedAccountIds] : undefined,
       defaultTags: [
         { tags: { ...env.tags, Project: env.project, Environment: env.name, ManagedBy: "cdktf" } },
       ],

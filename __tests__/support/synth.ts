@@ -49,3 +49,20 @@ export function onlyResource(tf: TerraformJson, type: string): Record<string, an
 export function resourceCount(tf: TerraformJson): number {
   return Object.values(tf.resource).reduce((n, byId) => n + Object.keys(byId).length, 0);
 }
+
+/**
+ * Logical id of the resource of `type` at construct path `path` below the stack (e.g. "net/public-a"):
+ * cdktf names it "<path joined by _>_<8 hex digits>" (Testing.synth drops the metadata paths).
+ */
+export function idOf(tf: TerraformJson, type: string, path: string): string {
+  const prefix = path.split("/").join("_").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const pattern = new RegExp(`^${prefix}_[0-9A-F]{8}$`);
+  const found = Object.keys(resourcesOf(tf, type)).filter((id) => pattern.test(id));
+  if (found.length !== 1) throw new Error(`expected one ${type} at ${path}, found ${found.length}`);
+  return found[0];
+}
+
+/** "${type.id.attr}" — how a reference to another resource appears in the synthesized JSON. */
+export function ref(type: string, id: string, attr = "id"): string {
+  return `\${${type}.${id}.${attr}}`;
+}

@@ -1,0 +1,118 @@
+import { execFileSync } from "child_process";
+import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
+import { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
+import { dataVolumeUserData } from "../../constructs/data-volume-user-data";
+import { WebServer, WebServerProps } from "../../constructs/web-server";
+import { onlyResource, ref, resourcesOf, synthConstructs } from "../support/synth";
+
+const props: WebServerProps = {
+  name: "test-web",
+  vpcId: "vpc-123",
+  subnetId: "subnet-123",
+  availabilityZone: "eu-west-1a",
+  instanceType: "t4g.micro",
+  dataVolumeSizeGiB: 10,
+  allowedIngressCidrs: ["203.0.113.0/24"],
+};
+const synth = (extra: Partial<WebServerProps> = {}) => synthConstructs((scope) => new WebServer(scope, "web", { ...props, ...extra }));
+
+describe("WebServer", () => {
+  const { json, tf } = synth();
+  const template = onlyResource(tf, "aws_launch_template");
+  const volumeId = Object.keys(resourcesOf(tf, "aws_ebs_volume"))[0];
+
+  it("requires IMDSv2 with hop limit 1", () => {
+    expect(template.metadata_options).toEqual({
+      http_endpoint: "enabled",
+      http_tokens: "required",
+      http_put_response_hop_limit: 1,
+      instance_metadata_tags: "disabled",
+    });
+  });
+
+  it("boots Amazon Linux 2023 resolved by EC2 at launch (no AMI lookup at plan time)", () => {
+    expect(template.image_id).toBe("resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64");
+    expect(tf.data ?? {}).not.toHaveProperty("aws_ami");
+    expect(onlyResource(synth({ amiId: "ami-0123456789abcdef0" }).tf, "aws_launch_template").image_id).toBe("ami-0123456789abcdef0");
+    expect(onlyResource(synth({ architecture: "x86_64", instanceType: "t3.micro" }).tf, "aws_launch_template").image_id).toMatch(/-x86_64$/);
+  });
+
+  it("has an encrypted gp3 root volume, EBS optimization and no key pair", () => {
+    expect(template.block_device_mappings).toEqual([
+      { device_name: "/dev/xvda", ebs: { volume_size: 8, volume_type: "gp3", encrypted: "true", delete_on_termination: "true" } },
+    ]);
+    expect(template.ebs_optimized).toBe("true");
+    expect(template).not.toHaveProperty("key_name");
+    expect(onlyResource(tf, "aws_instance")).not.toHaveProperty("key_name");
+  });
+
+  it("gets SSM Session Manager through its instance profile, and no SSH port", () => {
+    expect(Object.values(resourcesOf(tf, "aws_iam_role_policy_attachment")).map((a) => a.policy_arn)).toEqual([
+      "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+    ]);
+    const trust = Object.entries(tf.data?.aws_iam_policy_document ?? {}).find(([id]) => id.includes("trust"))?.[1] as { statement: object[] };
+    expect(trust.statement).toEqual([
+      expect.objectContaining({ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }] }),
+    ]);
+    expect(template.iam_instance_profile).toEqual({ arn: expect.stringContaining("aws_iam_instance_profile.") });
+    const ingress = Object.values(resourcesOf(tf, "aws_vpc_security_group_ingress_rule"));
+    expect(ingress.map((r) => [r.from_port, r.to_port, r.cidr_ipv4])).toEqual([
+      [80, 80, "203.0.113.0/24"],
+      [443, 443, "203.0.113.0/24"],
+    ]);
+    expect(ingress.every((r) => typeof r.description === "string" && r.description.length > 0)).toBe(true);
+  });
+
+  it("allows only HTTPS out by default", () => {
+    expect(Object.values(resourcesOf(tf, "aws_vpc_security_group_egress_rule")).map((r) => [r.from_port, r.cidr_ipv4])).toEqual([[443, "0.0.0.0/0"]]);
+  });
+
+  it("has a public IP and basic monitoring unless configured otherwise", () => {
+    expect(template.network_interfaces[0]).toMatchObject({ associate_public_ip_address: "true", subnet_id: "subnet-123" });
+    expect(template.monitoring).toEqual({ enabled: false });
+    const variant = onlyResource(synth({ publicIp: false, detailedMonitoring: true }).tf, "aws_launch_template");
+    expect(variant.network_interfaces[0].associate_public_ip_address).toBe("false");
+    expect(variant.monitoring).toEqual({ enabled: true });
+  });
+
+  it("attaches a separate encrypted gp3 data volume that outlives the instance", () => {
+    expect(json).toHaveResourceWithProperties(EbsVolume, {
+      availability_zone: "eu-west-1a",
+      size: 10,
+      type: "gp3",
+      encrypted: true,
+      final_snapshot: true,
+      lifecycle: { prevent_destroy: false },
+    });
+    expect(json).toHaveResourceWithProperties(VolumeAttachment, {
+      device_name: "/dev/sdf",
+      volume_id: ref("aws_ebs_volume", volumeId),
+      stop_instance_before_detaching: true,
+    });
+    expect(onlyResource(synth({ preventDestroy: true }).tf, "aws_ebs_volume").lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  it("passes the data volume id to the boot script", () => {
+    expect(template.user_data).toContain(`aws_ebs_volume.${volumeId}.id`);
+    expect(template.user_data).toMatch(/^\$\{base64encode\(join\(""/);
+  });
+});
+
+describe("data volume boot script", () => {
+  const script = dataVolumeUserData("vol-0123456789abcdef0", "/dev/sdf");
+
+  it("is valid bash", () => {
+    expect(() => execFileSync("bash", ["-n"], { input: script })).not.toThrow();
+  });
+
+  it("formats only a blank volume and mounts it by UUID with nofail at /data", () => {
+    expect(script).toContain('if [ "$probe" -eq 2 ]; then mkfs.xfs -L data "$DEVICE";');
+    expect(script).toContain("UUID=$UUID /data xfs defaults,nofail");
+    expect(script).toContain("mkdir -p /data/tmp /data/config");
+    expect(script).toContain("/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_");
+  });
+
+  it("contains nothing terraform would read as template syntax", () => {
+    expect(script).not.toMatch(/\$\{|%\{/);
+  });
+});

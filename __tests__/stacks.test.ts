@@ -1,0 +1,181 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
+import { Testing } from "cdktf";
+import dev from "../environments/dev";
+import prod from "../environments/prod";
+import { EnvironmentConfig } from "../environments/config";
+import { buildApp } from "../stacks/app";
+import { onlyResource, resourcesOf, synthEnvironment } from "./support/synth";
+
+// Each stack is synthesized once for the whole file.
+const devStack = synthEnvironment(dev);
+const prodStack = synthEnvironment(prod);
+const both = [
+  ["dev", devStack],
+  ["prod", prodStack],
+] as const;
+
+const count = (s: typeof devStack, type: string) => Object.keys(resourcesOf(s.tf, type)).length;
+
+describe.each(both)("%s stack", (name, s) => {
+  it("has the AWS provider with default tags and no offline settings", () => {
+    expect(s.json).toHaveProviderWithProperties(AwsProvider, {
+      region: "eu-west-1",
+      default_tags: [{ tags: { Project: "webplatform", Environment: name, ManagedBy: "cdktf" } }],
+    });
+    const provider = s.tf.provider.aws[0];
+    expect(provider).not.toHaveProperty("access_key");
+    expect(provider).not.toHaveProperty("skip_credentials_validation");
+    expect(provider).not.toHaveProperty("allowed_account_ids");
+  });
+
+  it("keeps local state in the project root, with a machine-independent path", () => {
+    expect(s.tf.terraform.backend).toEqual({ local: { path: `../../../terraform.${name}.tfstate` } });
+  });
+
+  it("has the outputs reviewers and scripts rely on", () => {
+    expect(Object.keys(s.tf.output ?? {}).sort()).toEqual(
+      ["db_endpoint", "db_master_secret_arn", "uploads_bucket_name", "vpc_id", "web_public_dns", "web_url"].sort(),
+    );
+    expect(s.tf.output?.web_url.value).toMatch(/^http:\/\/\$\{aws_instance\.[^.]+\.public_dns\}$/);
+    expect(s.tf.output?.db_master_secret_arn.value).toMatch(/master_user_secret\[0\]\.secret_arn/);
+  });
+
+  it("never puts a password in the JSON: RDS manages the master password", () => {
+    expect(s.json).toHaveResourceWithProperties(DbInstance, { manage_master_user_password: true });
+    expect(s.json).not.toMatch(/"(master_)?password"\s*:/);
+  });
+
+  it("the database security group admits exactly the web server's security group on 5432", () => {
+    const groups = resourcesOf(s.tf, "aws_security_group");
+    const dbGroup = Object.keys(groups).find((id) => id.startsWith("database_"));
+    const webGroup = Object.keys(groups).find((id) => id.startsWith("web_"));
+    const ingress = Object.values(resourcesOf(s.tf, "aws_vpc_security_group_ingress_rule")).filter(
+      (r) => r.security_group_id === `\${aws_security_group.${dbGroup}.id}`,
+    );
+    expect(ingress).toHaveLength(1);
+    expect(ingress[0]).toMatchObject({
+      referenced_security_group_id: `\${aws_security_group.${webGroup}.id}`,
+      from_port: 5432,
+      to_port: 5432,
+      ip_protocol: "tcp",
+    });
+    expect(ingress[0]).not.toHaveProperty("cidr_ipv4");
+    // and the web server may open connections to it (egress by reference, not by CIDR)
+    const egress = Object.values(resourcesOf(s.tf, "aws_vpc_security_group_egress_rule")).filter(
+      (r) => r.referenced_security_group_id === `\${aws_security_group.${dbGroup}.id}`,
+    );
+    expect(egress).toEqual([expect.objectContaining({ security_group_id: `\${aws_security_group.${webGroup}.id}`, from_port: 5432 })]);
+  });
+
+  it("grants the web server role get/put on the uploads bucket and read of the DB secret, nothing else", () => {
+    const docs = s.tf.data?.aws_iam_policy_document ?? {};
+    const webPolicy = Object.entries(docs).find(([id]) => id.startsWith("web_role_policy-document"))?.[1] as {
+      statement: { sid: string; actions: string[]; resources: string[] }[];
+    };
+    const bucket = Object.keys(resourcesOf(s.tf, "aws_s3_bucket"))[0];
+    expect(webPolicy.statement.map(({ sid, actions, resources }) => ({ sid, actions, resources }))).toEqual([
+      { sid: "ReadUploads", actions: ["s3:GetObject"], resources: [`\${aws_s3_bucket.${bucket}.arn}/*`] },
+      { sid: "PutUploads", actions: ["s3:PutObject"], resources: [`\${aws_s3_bucket.${bucket}.arn}/*`] },
+      { sid: "ReadDatabaseMasterSecret", actions: ["secretsmanager:GetSecretValue"], resources: [expect.stringMatching(/master_user_secret\[0\]\.secret_arn/)] },
+    ]);
+  });
+});
+
+describe("dev and prod differ by their config", () => {
+  it("NAT: none in dev, one per AZ in prod", () => {
+    expect(count(devStack, "aws_nat_gateway")).toBe(0);
+    expect(count(prodStack, "aws_nat_gateway")).toBe(2);
+    expect(count(devStack, "aws_route")).toBe(1); // only public -> IGW
+  });
+
+  it("RDS: single-AZ and unprotected in dev; multi-AZ, protected, final snapshot and PI in prod", () => {
+    expect(onlyResource(devStack.tf, "aws_db_instance")).toMatchObject({
+      multi_az: false,
+      deletion_protection: false,
+      skip_final_snapshot: true,
+      backup_retention_period: 1,
+      performance_insights_enabled: false,
+      instance_class: "db.t4g.micro",
+    });
+    expect(onlyResource(prodStack.tf, "aws_db_instance")).toMatchObject({
+      multi_az: true,
+      deletion_protection: true,
+      skip_final_snapshot: false,
+      final_snapshot_identifier: "webplatform-prod-postgres-final",
+      backup_retention_period: 14,
+      performance_insights_enabled: true,
+      instance_class: "db.m7g.large",
+    });
+  });
+
+  it("prevent_destroy on stateful resources in prod only", () => {
+    for (const type of ["aws_db_instance", "aws_s3_bucket", "aws_ebs_volume"]) {
+      expect(onlyResource(prodStack.tf, type).lifecycle).toEqual({ prevent_destroy: true });
+      expect(onlyResource(devStack.tf, type).lifecycle).toEqual({ prevent_destroy: false });
+    }
+  });
+
+  it("flow logs and daily data-volume snapshots in prod only, with prod's log retention", () => {
+    expect(count(devStack, "aws_flow_log")).toBe(0);
+    expect(count(devStack, "aws_dlm_lifecycle_policy")).toBe(0);
+    expect(onlyResource(prodStack.tf, "aws_cloudwatch_log_group")).toMatchObject({ retention_in_days: 365 });
+    expect(onlyResource(prodStack.tf, "aws_dlm_lifecycle_policy").policy_details.schedule[0]).toMatchObject({
+      create_rule: { interval: 24, interval_unit: "HOURS", times: ["03:00"] },
+      retain_rule: { count: 14 },
+    });
+  });
+
+  it("instance sizes, monitoring and noncurrent-version expiry come from config", () => {
+    expect(onlyResource(devStack.tf, "aws_launch_template")).toMatchObject({ instance_type: "t4g.micro", monitoring: { enabled: false } });
+    expect(onlyResource(prodStack.tf, "aws_launch_template")).toMatchObject({ instance_type: "m7g.large", monitoring: { enabled: true } });
+    expect(onlyResource(devStack.tf, "aws_ebs_volume").size).toBe(10);
+    expect(onlyResource(prodStack.tf, "aws_ebs_volume").size).toBe(50);
+    const expiry = (s: typeof devStack) =>
+      onlyResource(s.tf, "aws_s3_bucket_lifecycle_configuration").rule.find((r: { id: string }) => r.id === "expire-noncurrent-versions")
+        .noncurrent_version_expiration[0].noncurrent_days;
+    expect([expiry(devStack), expiry(prodStack)]).toEqual([7, 90]);
+  });
+});
+
+describe("provider and backend options", () => {
+  const variant: EnvironmentConfig = {
+    ...dev,
+    allowedAccountIds: ["123456789012"],
+    backend: { type: "s3", bucket: "webplatform-tfstate", region: "eu-west-1" },
+  };
+  const s = synthEnvironment(variant, { offline: true });
+  const online = synthEnvironment(variant);
+
+  it("guards the account with allowed_account_ids (left out offline, where no account is known)", () => {
+    expect(online.tf.provider.aws[0].allowed_account_ids).toEqual(["123456789012"]);
+    expect(online.tf.provider.aws[0]).not.toHaveProperty("access_key");
+    expect(s.tf.provider.aws[0]).not.toHaveProperty("allowed_account_ids");
+  });
+
+  it("OFFLINE_PLAN adds fake credentials and every skip flag", () => {
+    expect(s.tf.provider.aws[0]).toMatchObject({
+      access_key: "offline-plan",
+      secret_key: "offline-plan",
+      skip_credentials_validation: true,
+      skip_requesting_account_id: true,
+      skip_metadata_api_check: "true",
+      skip_region_validation: true,
+    });
+  });
+
+  it("an S3 backend is encrypted, keyed per environment and locks with use_lockfile", () => {
+    expect(s.tf.terraform.backend).toEqual({
+      s3: { bucket: "webplatform-tfstate", key: "webplatform/dev/terraform.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true },
+    });
+  });
+});
+
+describe("the app", () => {
+  it("builds one stack per environment, id = environment name, including a third one", () => {
+    const staging: EnvironmentConfig = { ...dev, name: "staging" };
+    const app = buildApp([dev, prod, staging], { outdir: Testing.app().outdir });
+    const ids = app.node.children.map((c) => c.node.id).filter((id) => ["dev", "prod", "staging"].includes(id));
+    expect(ids).toEqual(["dev", "prod", "staging"]);
+  });
+});

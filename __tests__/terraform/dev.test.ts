@@ -1,0 +1,23 @@
+import dev from "../../environments/dev";
+import { describeWithTerraform, planOffline, resourceCountIn, synthForTerraform } from "../support/terraform";
+
+// One full synth, one terraform init (inside toBeValidTerraform), then validate and plan reuse it.
+describeWithTerraform("terraform: dev stack", () => {
+  let stackDir: string;
+  let outdir: string;
+
+  beforeAll(() => {
+    ({ outdir, stackDir } = synthForTerraform(dev));
+  });
+
+  it("is valid terraform (init + validate)", () => {
+    expect(outdir).toBeValidTerraform();
+  }, 120_000);
+
+  it("plans offline, creating every resource of the stack", () => {
+    const plan = planOffline(stackDir);
+    process.stdout.write(`dev plan: ${plan.create} to add, ${plan.update} to change, ${plan.delete} to destroy\n`);
+    expect(plan.create).toBe(resourceCountIn(stackDir));
+    expect(plan.update + plan.delete).toBe(0);
+  }, 120_000);
+});
