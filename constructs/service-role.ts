@@ -31,6 +31,7 @@ export class ServiceRole extends Construct {
   readonly role: IamRole;
   private readonly statements: PolicyStatement[] = [];
   private document?: DataAwsIamPolicyDocument;
+  private inlinePolicy?: IamRolePolicy;
 
   constructor(scope: Construct, id: string, props: ServiceRoleProps) {
     super(scope, id);
@@ -62,6 +63,11 @@ export class ServiceRole extends Construct {
     return this.role.name;
   }
 
+  /** The inline policy holding every grant (created by the first `addToPolicy`). */
+  get policy(): IamRolePolicy | undefined {
+    return this.inlinePolicy;
+  }
+
   /** The statements granted so far (for tests and guardrails). */
   get grantedStatements(): readonly PolicyStatement[] {
     return this.statements;
@@ -75,7 +81,7 @@ export class ServiceRole extends Construct {
     this.statements.push(statement);
     if (!this.document) {
       this.document = new DataAwsIamPolicyDocument(this, "policy-document", {});
-      new IamRolePolicy(this, "policy", {
+      this.inlinePolicy = new IamRolePolicy(this, "policy", {
         name: "grants",
         role: this.role.id,
         policy: this.document.json,
