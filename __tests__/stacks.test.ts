@@ -35,7 +35,17 @@ describe.each(both)("%s stack", (name, s) => {
 
   it("has the outputs reviewers and scripts rely on", () => {
     expect(Object.keys(s.tf.output ?? {}).sort()).toEqual(
-      ["db_endpoint", "db_master_secret_arn", "uploads_bucket_name", "vpc_id", "web_public_dns", "web_url"].sort(),
+      [
+        "db_endpoint",
+        "db_master_secret_arn",
+        "profile_table_name",
+        "profile_updater_dlq_url",
+        "profile_updater_function_name",
+        "uploads_bucket_name",
+        "vpc_id",
+        "web_public_dns",
+        "web_url",
+      ].sort(),
     );
     expect(s.tf.output?.web_url.value).toMatch(/^http:\/\/\$\{aws_instance\.[^.]+\.public_dns\}$/);
     expect(s.tf.output?.db_master_secret_arn.value).toMatch(/master_user_secret\[0\]\.secret_arn/);
@@ -68,7 +78,7 @@ describe.each(both)("%s stack", (name, s) => {
     expect(egress).toEqual([expect.objectContaining({ security_group_id: `\${aws_security_group.${webGroup}.id}`, from_port: 5432 })]);
   });
 
-  it("grants the web server role get/put on the uploads bucket and read of the DB secret, nothing else", () => {
+  it("grants the web server role get/put on the uploads bucket, reads of the DB secret and the profile table, nothing else", () => {
     const docs = s.tf.data?.aws_iam_policy_document ?? {};
     const webPolicy = Object.entries(docs).find(([id]) => id.startsWith("web_role_policy-document"))?.[1] as {
       statement: { sid: string; actions: string[]; resources: string[] }[];
@@ -78,6 +88,7 @@ describe.each(both)("%s stack", (name, s) => {
       { sid: "ReadUploads", actions: ["s3:GetObject"], resources: [`\${aws_s3_bucket.${bucket}.arn}/*`] },
       { sid: "PutUploads", actions: ["s3:PutObject"], resources: [`\${aws_s3_bucket.${bucket}.arn}/*`] },
       { sid: "ReadDatabaseMasterSecret", actions: ["secretsmanager:GetSecretValue"], resources: [expect.stringMatching(/master_user_secret\[0\]\.secret_arn/)] },
+      { sid: "ReadProfiles", actions: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"], resources: [expect.stringMatching(/^\$\{aws_dynamodb_table\.profiles_table_[0-9A-F]{8}\.arn\}$/)] },
     ]);
   });
 });
@@ -110,7 +121,7 @@ describe("dev and prod differ by their config", () => {
   });
 
   it("prevent_destroy on stateful resources in prod only", () => {
-    for (const type of ["aws_db_instance", "aws_s3_bucket", "aws_ebs_volume"]) {
+    for (const type of ["aws_db_instance", "aws_s3_bucket", "aws_ebs_volume", "aws_dynamodb_table"]) {
       expect(onlyResource(prodStack.tf, type).lifecycle).toEqual({ prevent_destroy: true });
       expect(onlyResource(devStack.tf, type).lifecycle).toEqual({ prevent_destroy: false });
     }
@@ -119,7 +130,11 @@ describe("dev and prod differ by their config", () => {
   it("flow logs and daily data-volume snapshots in prod only, with prod's log retention", () => {
     expect(count(devStack, "aws_flow_log")).toBe(0);
     expect(count(devStack, "aws_dlm_lifecycle_policy")).toBe(0);
-    expect(onlyResource(prodStack.tf, "aws_cloudwatch_log_group")).toMatchObject({ retention_in_days: 365 });
+    const logGroups = Object.values(resourcesOf(prodStack.tf, "aws_cloudwatch_log_group"));
+    expect(logGroups.map((g) => [g.name, g.retention_in_days]).sort()).toEqual([
+      ["/aws/lambda/webplatform-prod-profile-updater", 365],
+      ["/vpc/webplatform-prod/flow-logs", 365],
+    ]);
     expect(onlyResource(prodStack.tf, "aws_dlm_lifecycle_policy").policy_details.schedule[0]).toMatchObject({
       create_rule: { interval: 24, interval_unit: "HOURS", times: ["03:00"] },
       retain_rule: { count: 14 },

@@ -1,15 +1,34 @@
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketCorsConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-cors-configuration";
+import { S3BucketNotification, S3BucketNotificationLambdaFunction } from "@cdktf/provider-aws/lib/s3-bucket-notification";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { dependable, ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { pascalCase } from "./names";
 import { ServiceRole } from "./service-role";
+
+/** A Lambda function S3 can notify (NodejsFunction is one). */
+export interface NotificationTarget {
+  readonly arn: string;
+  /** Creates the permission for S3 to invoke the function; the notification waits for it. */
+  allowInvokeFromS3(bucketArn: string, sourceAccount?: string): ITerraformDependable;
+}
+
+export interface EventNotificationOptions {
+  /** S3 event types, e.g. ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"]. */
+  readonly events: readonly string[];
+  /** Only keys starting with this prefix, e.g. "profile-pictures/". */
+  readonly prefix?: string;
+  readonly suffix?: string;
+  /** The bucket owner's account id, when known (limits the invoke permission to it). */
+  readonly sourceAccount?: string;
+}
 
 export interface UploadsBucketProps {
   /** Bucket name prefix (terraform appends a unique suffix); at most 37 characters. */
@@ -31,6 +50,8 @@ export interface UploadsBucketProps {
  */
 export class UploadsBucket extends Construct {
   readonly bucket: S3Bucket;
+  private notification?: S3BucketNotification;
+  private readonly lambdaNotifications: S3BucketNotificationLambdaFunction[] = [];
 
   constructor(scope: Construct, id: string, props: UploadsBucketProps) {
     super(scope, id);
@@ -137,6 +158,27 @@ export class UploadsBucket extends Construct {
   /** Lets `role` write objects (s3:PutObject) under `prefix`. */
   grantPut(role: ServiceRole, prefix = ""): void {
     role.addToPolicy({ sid: this.sid("Put", prefix), actions: ["s3:PutObject"], resources: [this.arnForObjects(prefix)] });
+  }
+
+  /**
+   * Invokes `target` for the given events (S3 allows one notification configuration per bucket:
+   * every call adds to it). The invoke permission is created first (`depends_on`), because S3
+   * checks it when the configuration is saved.
+   */
+  addEventNotification(target: NotificationTarget, options: EventNotificationOptions): void {
+    const permission = target.allowInvokeFromS3(this.bucket.arn, options.sourceAccount);
+    this.lambdaNotifications.push({
+      id: `${this.node.id}-${this.lambdaNotifications.length}`,
+      lambdaFunctionArn: target.arn,
+      events: [...options.events],
+      filterPrefix: options.prefix,
+      filterSuffix: options.suffix,
+    });
+    if (!this.notification) {
+      this.notification = new S3BucketNotification(this, "notification", { bucket: this.bucket.id, dependsOn: [] });
+    }
+    this.notification.putLambdaFunction([...this.lambdaNotifications]);
+    this.notification.dependsOn = [...(this.notification.dependsOn ?? []), dependable(permission)];
   }
 
   private sid(verb: string, prefix: string): string {

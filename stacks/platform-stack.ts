@@ -1,9 +1,12 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { join } from "path";
 import { EnvironmentConfig } from "../environments/config";
 import { Database } from "../constructs/database";
 import { Network } from "../constructs/network";
+import { NodejsFunction } from "../constructs/nodejs-function";
+import { ProfileTable } from "../constructs/profile-table";
 import { UploadsBucket } from "../constructs/uploads-bucket";
 import { VolumeSnapshots } from "../constructs/volume-snapshots";
 import { WebServer } from "../constructs/web-server";
@@ -18,12 +21,21 @@ export interface PlatformStackOptions {
   readonly offline?: boolean;
 }
 
-/** One environment: network, web server with data volume, database and uploads bucket. */
+/** Where the web app puts profile pictures: `profile-pictures/<userId>/<fileName>` (DESIGN contract). */
+export const PROFILE_PICTURES_PREFIX = "profile-pictures/";
+const PROFILE_UPDATER_ENTRY = join(__dirname, "..", "functions", "profile-updater", "index.ts");
+
+/**
+ * One environment: network, web server with data volume, database and uploads bucket (web tier),
+ * and the profile flow (uploads under profile-pictures/ -> Lambda -> DynamoDB).
+ */
 export class PlatformStack extends TerraformStack {
   readonly network: Network;
   readonly webServer: WebServer;
   readonly database: Database;
   readonly uploads: UploadsBucket;
+  readonly profiles: ProfileTable;
+  readonly profileUpdater: NodejsFunction;
 
   constructor(scope: Construct, env: EnvironmentConfig, options: PlatformStackOptions = {}) {
     super(scope, env.name);
@@ -103,12 +115,45 @@ export class PlatformStack extends TerraformStack {
     this.database.allowConnectionsFrom(this.webServer.securityGroup, "PostgreSQL from the web server");
     this.database.grantSecretRead(this.webServer.role);
 
+    this.profiles = new ProfileTable(this, "profiles", {
+      name: `${name}-profiles`,
+      deletionProtection: env.profiles.tableDeletionProtection,
+      preventDestroy: env.preventDestroy,
+    });
+    const updater = env.profiles.updater;
+    this.profileUpdater = new NodejsFunction(this, "profile-updater", {
+      name: `${name}-profile-updater`,
+      entry: PROFILE_UPDATER_ENTRY,
+      description: "Records a user's profile picture in DynamoDB when it is uploaded to or deleted from S3",
+      memoryMiB: updater.memoryMiB,
+      timeoutSeconds: updater.timeoutSeconds,
+      retryAttempts: updater.retryAttempts,
+      maxEventAgeSeconds: updater.maxEventAgeSeconds,
+      reservedConcurrency: updater.reservedConcurrency,
+      tracing: updater.tracing,
+      logRetentionDays: env.logRetentionDays,
+      environment: { PROFILE_TABLE_NAME: this.profiles.name },
+    });
+    // Exactly what the handler calls (HeadObject needs s3:GetObject; writes are conditional
+    // UpdateItems) — __tests__/least-privilege.test.ts compares this with the calls it observes.
+    this.uploads.grantRead(this.profileUpdater.role, PROFILE_PICTURES_PREFIX);
+    this.profiles.grantWriteData(this.profileUpdater.role, ["UpdateItem"]);
+    this.uploads.addEventNotification(this.profileUpdater, {
+      events: ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"],
+      prefix: PROFILE_PICTURES_PREFIX,
+      sourceAccount: env.allowedAccountIds?.length === 1 ? env.allowedAccountIds[0] : undefined,
+    });
+    this.profiles.grantReadData(this.webServer.role);
+
     new TerraformOutput(this, "vpc_id", { value: this.network.vpc.id, description: "VPC id" });
     new TerraformOutput(this, "web_public_dns", { value: this.webServer.publicDns, description: "Public DNS name of the web server" });
     new TerraformOutput(this, "web_url", { value: `http://${this.webServer.publicDns}`, description: "URL of the web app" });
     new TerraformOutput(this, "uploads_bucket_name", { value: this.uploads.name, description: "Bucket for user uploads" });
     new TerraformOutput(this, "db_endpoint", { value: this.database.address, description: "PostgreSQL host name (port 5432, TLS required)" });
     new TerraformOutput(this, "db_master_secret_arn", { value: this.database.masterSecretArn, description: "Secrets Manager ARN of the master credentials" });
+    new TerraformOutput(this, "profile_table_name", { value: this.profiles.name, description: "DynamoDB table of user profiles" });
+    new TerraformOutput(this, "profile_updater_function_name", { value: this.profileUpdater.functionName, description: "Lambda that records profile pictures" });
+    new TerraformOutput(this, "profile_updater_dlq_url", { value: this.profileUpdater.deadLetterQueue.url, description: "Dead-letter queue of failed profile-picture events" });
   }
 }
 
