@@ -147,4 +147,20 @@ export interface EnvironmentConfig {
   readonly logRetentionDays: (typeof LOG_RETENTION_DAYS)[number];
   /** Add lifecycle.prevent_destroy to stateful resources (database, bucket, data volume, table). */
   readonly preventDestroy: boolean;
+  /** Guardrail rules (policies/) this environment deliberately relaxes. Everything else is enforced at synth. */
+  readonly guardrails?: GuardrailsConfig;
+}
+
+/** One explicit, justified exception to a guardrail rule. */
+export interface GuardrailRelaxation {
+  /** Rule id, e.g. "WP-RDS-005" (`npm run check -- --rules` lists them). */
+  readonly rule: string;
+  /** Why this environment accepts the risk; shown at synth, in `npm run check` and in the README. */
+  readonly reason: string;
+  /** Only constructs under this path inside the stack, e.g. "web" (default: the whole stack). */
+  readonly scope?: string;
+}
+
+export interface GuardrailsConfig {
+  readonly relaxations: readonly GuardrailRelaxation[];
 }

@@ -53,6 +53,12 @@ const prod: EnvironmentConfig = {
   },
   logRetentionDays: 365,
   preventDestroy: true,
+  guardrails: {
+    relaxations: [
+      { rule: "WP-EC2-004", scope: "web", reason: "The web server is this architecture's internet entry point (no load balancer), so it has a public IPv4 address." },
+      { rule: "WP-LAMBDA-007", scope: "profile-updater", reason: "The profile updater only calls S3 and DynamoDB APIs and reaches no VPC resource; outside the VPC it needs no NAT or interface endpoints." },
+    ],
+  },
 };
 
 export default prod;

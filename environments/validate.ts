@@ -1,7 +1,9 @@
 import { Cidr, cidrContains, cidrsOverlap, parseCidr } from "./cidr";
+import { RULE_IDS } from "../policies/rules";
 import {
   ARCHITECTURES,
   EnvironmentConfig,
+  GuardrailRelaxation,
   LOG_RETENTION_DAYS,
   NAT_MODES,
   POSTGRES_MAJOR_VERSIONS,
@@ -162,6 +164,22 @@ export function validateEnvironment(raw: unknown, file: string, fileName: string
 
   oneOf("logRetentionDays", env.logRetentionDays, LOG_RETENTION_DAYS);
   bool("preventDestroy", env.preventDestroy);
+
+  // Guardrail relaxations: each names a known rule, says why, and appears once.
+  if (env.guardrails !== undefined) {
+    const relaxations = env.guardrails?.relaxations as readonly Partial<GuardrailRelaxation>[] | undefined;
+    if (!Array.isArray(relaxations)) fail("guardrails.relaxations", relaxations, "a list of { rule, reason, scope? }");
+    const seen = new Set<string>();
+    relaxations!.forEach((r, i) => {
+      const field = `guardrails.relaxations[${i}]`;
+      if (!RULE_IDS.includes(r?.rule as string)) fail(`${field}.rule`, r?.rule, 'a guardrail rule id such as "WP-RDS-005" (see `npm run check -- --rules` or policies/rules/)');
+      if (typeof r.reason !== "string" || r.reason.trim().length < 10) fail(`${field}.reason`, r.reason, "a sentence (at least 10 characters) saying why this environment accepts the risk");
+      if (r.scope !== undefined) pattern(`${field}.scope`, r.scope, /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, 'a construct path inside the stack, e.g. "web" or "database/instance"');
+      const key = `${r.rule} ${r.scope ?? ""}`;
+      if (seen.has(key)) fail(`${field}.rule`, r.rule, "a rule not already relaxed (with the same scope) earlier in the list");
+      seen.add(key);
+    });
+  }
 
   // A production environment is highly available and protected.
   if (env.production) {

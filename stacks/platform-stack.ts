@@ -10,6 +10,7 @@ import { ProfileTable } from "../constructs/profile-table";
 import { UploadsBucket } from "../constructs/uploads-bucket";
 import { VolumeSnapshots } from "../constructs/volume-snapshots";
 import { WebServer } from "../constructs/web-server";
+import { applyGuardrails, GuardrailOptions } from "../policies";
 import { configureBackend } from "./backend";
 
 export interface PlatformStackOptions {
@@ -19,6 +20,8 @@ export interface PlatformStackOptions {
    * there is no account to check. Never use it to apply.
    */
   readonly offline?: boolean;
+  /** Where the guardrail summary goes (default stdout), for tests. */
+  readonly guardrails?: GuardrailOptions;
 }
 
 /** Where the web app puts profile pictures: `profile-pictures/<userId>/<fileName>` (DESIGN contract). */
@@ -154,6 +157,9 @@ export class PlatformStack extends TerraformStack {
     new TerraformOutput(this, "profile_table_name", { value: this.profiles.name, description: "DynamoDB table of user profiles" });
     new TerraformOutput(this, "profile_updater_function_name", { value: this.profileUpdater.functionName, description: "Lambda that records profile pictures" });
     new TerraformOutput(this, "profile_updater_dlq_url", { value: this.profileUpdater.deadLetterQueue.url, description: "Dead-letter queue of failed profile-picture events" });
+
+    // Refuses to synthesize on an error-level violation not relaxed by the environment.
+    applyGuardrails(this, env.guardrails?.relaxations ?? [], options.guardrails);
   }
 }
 

@@ -1,0 +1,32 @@
+import { Block, StackModel } from "../model";
+import { Check, EvaluationContext, Rule } from "../types";
+
+/** Not applicable: the rule does not look at this resource (no Check is recorded). */
+export const SKIP = Symbol("skip");
+
+/** undefined = passes, a string = the violation, SKIP = not applicable. */
+export type Outcome = string | undefined | typeof SKIP;
+
+/** A rule evaluated once per resource of the given types. */
+export function perResource(
+  spec: Omit<Rule, "evaluate">,
+  types: readonly string[],
+  check: (block: Block, model: StackModel, context: EvaluationContext) => Outcome,
+): Rule {
+  return {
+    ...spec,
+    evaluate(model, context) {
+      const checks: Check[] = [];
+      for (const block of model.all(...types)) {
+        const outcome = check(block, model, context);
+        if (outcome !== SKIP) checks.push({ block, violation: outcome });
+      }
+      return checks;
+    },
+  };
+}
+
+/** A rule that produces its own checks (several per resource, or on related resources). */
+export function custom(spec: Omit<Rule, "evaluate">, evaluate: Rule["evaluate"]): Rule {
+  return { ...spec, evaluate };
+}
