@@ -1,16 +1,9 @@
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketCorsConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-cors-configuration";
 import { S3BucketNotification, S3BucketNotificationLambdaFunction } from "@cdktf/provider-aws/lib/s3-bucket-notification";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { dependable, ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { pascalCase } from "./names";
+import { PrivateBucket } from "./private-bucket";
 import { ServiceRole } from "./service-role";
 
 /** A Lambda function S3 can notify (NodejsFunction is one). */
@@ -44,65 +37,25 @@ export interface UploadsBucketProps {
 }
 
 /**
- * The bucket for user uploads: private (all four public-access blocks, BucketOwnerEnforced),
- * versioned, encrypted with SSE-KMS (AWS managed key, bucket key on), TLS-only, with lifecycle
- * clean-up. Access is granted per role and per key prefix with `grantRead` / `grantPut`.
+ * The bucket for user uploads: a PrivateBucket (no public access, versioned, SSE-KMS, TLS-only,
+ * lifecycle clean-up) plus CORS for browser uploads, per-role and per-prefix grants
+ * (`grantRead` / `grantPut`) and Lambda notifications (`addEventNotification`).
  */
-export class UploadsBucket extends Construct {
-  readonly bucket: S3Bucket;
+export class UploadsBucket extends PrivateBucket {
   private notification?: S3BucketNotification;
   private readonly lambdaNotifications: S3BucketNotificationLambdaFunction[] = [];
 
   constructor(scope: Construct, id: string, props: UploadsBucketProps) {
-    super(scope, id);
-    this.bucket = new S3Bucket(this, "bucket", {
-      bucketPrefix: props.namePrefix,
-      forceDestroy: false,
-      lifecycle: { preventDestroy: props.preventDestroy ?? false },
-    });
-    const bucket = this.bucket.id;
-
-    new S3BucketPublicAccessBlock(this, "public-access-block", {
-      bucket,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketOwnershipControls(this, "ownership", {
-      bucket,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    });
-    const versioning = new S3BucketVersioningA(this, "versioning", {
-      bucket,
-      versioningConfiguration: { status: "Enabled" },
-    });
-    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
-      bucket,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }],
-    });
-    new S3BucketLifecycleConfiguration(this, "lifecycle", {
-      bucket,
-      rule: [
-        {
-          id: "abort-incomplete-multipart-uploads",
-          status: "Enabled",
-          filter: [{ prefix: "" }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: props.abortIncompleteMultipartUploadDays ?? 7 }],
-        },
-        {
-          id: "expire-noncurrent-versions",
-          status: "Enabled",
-          filter: [{ prefix: "" }],
-          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionExpirationDays ?? 30 }],
-        },
-      ],
-      dependsOn: [versioning],
+    super(scope, id, {
+      namePrefix: props.namePrefix,
+      noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays,
+      abortIncompleteMultipartUploadDays: props.abortIncompleteMultipartUploadDays,
+      preventDestroy: props.preventDestroy,
     });
     const origins = props.corsAllowedOrigins ?? [];
     if (origins.length > 0) {
       new S3BucketCorsConfiguration(this, "cors", {
-        bucket,
+        bucket: this.bucket.id,
         corsRule: [
           {
             allowedOrigins: [...origins],
@@ -114,40 +67,6 @@ export class UploadsBucket extends Construct {
         ],
       });
     }
-    const tlsOnly = new DataAwsIamPolicyDocument(this, "tls-only", {
-      statement: [
-        {
-          sid: "DenyInsecureTransport",
-          effect: "Deny",
-          actions: ["s3:*"],
-          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
-          principals: [{ type: "*", identifiers: ["*"] }],
-          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
-        },
-        {
-          sid: "DenyOutdatedTls",
-          effect: "Deny",
-          actions: ["s3:*"],
-          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
-          principals: [{ type: "*", identifiers: ["*"] }],
-          condition: [{ test: "NumericLessThan", variable: "s3:TlsVersion", values: ["1.2"] }],
-        },
-      ],
-    });
-    new S3BucketPolicy(this, "policy", { bucket, policy: tlsOnly.json });
-  }
-
-  get name(): string {
-    return this.bucket.bucket;
-  }
-
-  get arn(): string {
-    return this.bucket.arn;
-  }
-
-  /** ARN of the objects under `prefix` ("" = every object). */
-  arnForObjects(prefix = ""): string {
-    return `${this.bucket.arn}/${prefix}*`;
   }
 
   /** Lets `role` read objects (s3:GetObject, which also allows HeadObject) under `prefix`. */
@@ -184,5 +103,4 @@ export class UploadsBucket extends Construct {
   private sid(verb: string, prefix: string): string {
     return pascalCase(`${verb} ${this.node.id} ${prefix}`);
   }
-
 }

@@ -12,6 +12,7 @@ import { VolumeSnapshots } from "../constructs/volume-snapshots";
 import { WebServer } from "../constructs/web-server";
 import { applyGuardrails, GuardrailOptions } from "../policies";
 import { configureBackend } from "./backend";
+import { OFFLINE_PROVIDER_SETTINGS } from "./provider";
 
 export interface PlatformStackOptions {
   /**
@@ -162,13 +163,3 @@ export class PlatformStack extends TerraformStack {
     applyGuardrails(this, env.guardrails?.relaxations ?? [], options.guardrails);
   }
 }
-
-/** Provider settings that let terraform plan without AWS credentials or any AWS API call. */
-const OFFLINE_PROVIDER_SETTINGS = {
-  accessKey: "offline-plan",
-  secretKey: "offline-plan",
-  skipCredentialsValidation: true,
-  skipRequestingAccountId: true,
-  skipMetadataApiCheck: "true",
-  skipRegionValidation: true,
-} as const;

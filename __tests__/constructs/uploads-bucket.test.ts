@@ -3,6 +3,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { ServiceRole } from "../../constructs/service-role";
+import { PrivateBucket } from "../../constructs/private-bucket";
 import { UploadsBucket } from "../../constructs/uploads-bucket";
 import { onlyResource, resourcesOf, synthConstructs } from "../support/synth";
 
@@ -71,5 +72,17 @@ describe("UploadsBucket", () => {
       { sid: "ReadUploadsProfilePictures", effect: "Allow", actions: ["s3:GetObject"], resources: [`${arn}/profile-pictures/*`] },
       { sid: "PutUploads", effect: "Allow", actions: ["s3:PutObject"], resources: [`${arn}/*`] },
     ]);
+  });
+});
+
+describe("PrivateBucket", () => {
+  it("takes an exact name (e.g. the state bucket) or a prefix, never both or neither", () => {
+    const { tf } = synthConstructs((scope) => new PrivateBucket(scope, "state", { bucketName: "x-state", preventDestroy: true }));
+    expect(onlyResource(tf, "aws_s3_bucket")).toMatchObject({ bucket: "x-state", lifecycle: { prevent_destroy: true } });
+    expect(onlyResource(tf, "aws_s3_bucket")).not.toHaveProperty("bucket_prefix");
+    expect(() => synthConstructs((scope) => new PrivateBucket(scope, "b", {}))).toThrow("give exactly one of bucketName and namePrefix");
+    expect(() => synthConstructs((scope) => new PrivateBucket(scope, "b", { bucketName: "a", namePrefix: "b" }))).toThrow(
+      "give exactly one of bucketName and namePrefix",
+    );
   });
 });
