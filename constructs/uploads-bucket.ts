@@ -80,6 +80,14 @@ export class UploadsBucket extends PrivateBucket {
   }
 
   /**
+   * Lets `role` list keys (s3:ListBucket on this bucket). Besides listing, this decides how S3
+   * answers a read of a missing key: 404 with it, 403 without (HeadObject API reference).
+   */
+  grantList(role: ServiceRole): void {
+    role.addToPolicy({ sid: this.sid("List", ""), actions: ["s3:ListBucket"], resources: [this.bucket.arn] });
+  }
+
+  /**
    * Invokes `target` for the given events (S3 allows one notification configuration per bucket:
    * every call adds to it). The invoke permission is created first (`depends_on`), because S3
    * checks it when the configuration is saved.

@@ -138,9 +138,11 @@ export class PlatformStack extends TerraformStack {
       logRetentionDays: env.logRetentionDays,
       environment: { PROFILE_TABLE_NAME: this.profiles.name },
     });
-    // Exactly what the handler calls (HeadObject needs s3:GetObject; writes are conditional
-    // UpdateItems) — __tests__/least-privilege.test.ts compares this with the calls it observes.
+    // Exactly what the handler calls (HeadObject needs s3:GetObject, and s3:ListBucket so that an
+    // object deleted before processing answers 404 — skipped — rather than 403 — retried; writes
+    // are conditional UpdateItems). __tests__/profile-updater.bundle.test.ts proves the match.
     this.uploads.grantRead(this.profileUpdater.role, PROFILE_PICTURES_PREFIX);
+    this.uploads.grantList(this.profileUpdater.role);
     this.profiles.grantWriteData(this.profileUpdater.role, ["UpdateItem"]);
     this.uploads.addEventNotification(this.profileUpdater, {
       events: ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"],
