@@ -167,6 +167,12 @@ describe("invalid config stops with one message naming file, field and allowed v
       devError("backend.bucket is missing; allowed: an S3 bucket name (3-63 lower-case letters, digits, dots, dashes)."),
     ],
     [
+      "alarm action that is not an SNS topic",
+      dev,
+      (e) => (e.profiles.updater.alarmActions = ["mailto:ops@example.com"]),
+      devError('profiles.updater.alarmActions[0] is "mailto:ops@example.com"; allowed: an SNS topic ARN such as "arn:aws:sns:eu-west-1:123456789012:alerts".'),
+    ],
+    [
       "reserved tag",
       dev,
       (e) => (e.tags = { Environment: "x" }),

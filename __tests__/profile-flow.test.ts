@@ -75,6 +75,19 @@ describe.each(Object.entries(stacks))("profile flow in %s", (name, s) => {
       destination_config: { on_failure: { destination: ref("aws_sqs_queue", queueId, "arn") } },
     });
   });
+
+  it("raises an alarm as soon as an event lands in the dead-letter queue", () => {
+    const queueId = idOf(s.tf, "aws_sqs_queue", "profile-updater/dead-letter-queue");
+    expect(onlyResource(s.tf, "aws_cloudwatch_metric_alarm")).toMatchObject({
+      alarm_name: `webplatform-${name}-profile-updater-dlq-not-empty`,
+      namespace: "AWS/SQS",
+      metric_name: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: ref("aws_sqs_queue", queueId, "name") },
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 0,
+      treat_missing_data: "notBreaching",
+    });
+  });
 });
 
 describe("profile flow: dev and prod differ by config", () => {

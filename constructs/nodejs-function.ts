@@ -1,4 +1,5 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
@@ -33,6 +34,11 @@ export interface NodejsFunctionProps {
   readonly maxEventAgeSeconds?: number;
   /** Reserved concurrency (0 throttles every invocation). Default: unreserved. */
   readonly reservedConcurrency?: number;
+  /**
+   * Where the "dead-letter queue not empty" alarm notifies (e.g. SNS topic ARNs). Default none:
+   * the alarm still changes state (console, `aws cloudwatch describe-alarms`) but tells nobody.
+   */
+  readonly alarmActions?: readonly string[];
   /** X-Ray active tracing (adds the two X-Ray write actions to the role). Default false. */
   readonly tracing?: boolean;
   /**
@@ -65,6 +71,8 @@ export class NodejsFunction extends Construct {
   readonly role: ServiceRole;
   readonly logGroup: CloudwatchLogGroup;
   readonly deadLetterQueue: SqsQueue;
+  /** In ALARM while the dead-letter queue holds any event. */
+  readonly deadLetterAlarm: CloudwatchMetricAlarm;
   /** The build: `scriptPath` is exactly the index.js inside the deployed zip. */
   readonly bundle: Bundle;
   private readonly rolePolicy: IamRolePolicy;
@@ -103,6 +111,20 @@ export class NodejsFunction extends Construct {
       ],
     });
     new SqsQueuePolicy(this, "dead-letter-queue-policy", { queueUrl: this.deadLetterQueue.url, policy: tlsOnly.json });
+    this.deadLetterAlarm = new CloudwatchMetricAlarm(this, "dead-letter-queue-alarm", {
+      alarmName: `${name}-dlq-not-empty`,
+      alarmDescription: `Events for ${name} failed after all retries and wait in ${name}-dlq (kept 14 days)`,
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: this.deadLetterQueue.name },
+      statistic: "Maximum",
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+      alarmActions: props.alarmActions ? [...props.alarmActions] : undefined,
+    });
 
     this.role = new ServiceRole(this, "role", {
       name,

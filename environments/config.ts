@@ -112,6 +112,8 @@ export interface ProfileUpdaterConfig {
   readonly reservedConcurrency?: number;
   /** AWS X-Ray active tracing. */
   readonly tracing: boolean;
+  /** SNS topic ARNs notified when failed events reach the dead-letter queue; absent = alarm only. */
+  readonly alarmActions?: readonly string[];
 }
 
 export interface ProfilesConfig {

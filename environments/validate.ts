@@ -161,6 +161,11 @@ export function validateEnvironment(raw: unknown, file: string, fileName: string
   int("profiles.updater.maxEventAgeSeconds", updater.maxEventAgeSeconds, 60, 21600);
   if (updater.reservedConcurrency !== undefined) int("profiles.updater.reservedConcurrency", updater.reservedConcurrency, 1, 1000);
   bool("profiles.updater.tracing", updater.tracing);
+  if (updater.alarmActions !== undefined) {
+    stringList("profiles.updater.alarmActions", updater.alarmActions).forEach((arn, i) =>
+      pattern(`profiles.updater.alarmActions[${i}]`, arn, /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'an SNS topic ARN such as "arn:aws:sns:eu-west-1:123456789012:alerts"'),
+    );
+  }
 
   oneOf("logRetentionDays", env.logRetentionDays, LOG_RETENTION_DAYS);
   bool("preventDestroy", env.preventDestroy);

@@ -135,6 +135,7 @@ export class PlatformStack extends TerraformStack {
       maxEventAgeSeconds: updater.maxEventAgeSeconds,
       reservedConcurrency: updater.reservedConcurrency,
       tracing: updater.tracing,
+      alarmActions: updater.alarmActions,
       logRetentionDays: env.logRetentionDays,
       environment: { PROFILE_TABLE_NAME: this.profiles.name },
     });

@@ -70,6 +70,7 @@ describe("NodejsFunction", () => {
       maxEventAgeSeconds: 3600,
       reservedConcurrency: 5,
       tracing: true,
+      alarmActions: ["arn:aws:sns:eu-west-1:123456789012:alerts"],
     });
     plain = new NodejsFunction(stack, "plain", { name: "nf-test-plain", entry: path.join(ROOT, HELLO), logRetentionDays: 7, enableSourceMaps: true });
     const uploads = new UploadsBucket(stack, "uploads", { namePrefix: "nf-test-uploads-" });
@@ -190,6 +191,21 @@ describe("NodejsFunction", () => {
         condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
       },
     ]);
+  });
+
+  it("alarms while the dead-letter queue holds events, notifying the given actions", () => {
+    const alarm = (prefix: string) => tf.resource.aws_cloudwatch_metric_alarm[idOf("aws_cloudwatch_metric_alarm", prefix)];
+    expect(alarm("traced_dead-letter-queue-alarm")).toMatchObject({
+      alarm_name: "nf-test-traced-dlq-not-empty",
+      namespace: "AWS/SQS",
+      metric_name: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: `\${aws_sqs_queue.${idOf("aws_sqs_queue", "traced_dead-letter-queue")}.name}` },
+      statistic: "Maximum",
+      comparison_operator: "GreaterThanThreshold",
+      threshold: 0,
+      alarm_actions: ["arn:aws:sns:eu-west-1:123456789012:alerts"],
+    });
+    expect(alarm("plain_dead-letter-queue-alarm")).not.toHaveProperty("alarm_actions");
   });
 
   it("allowInvokeFromS3 adds a permission for s3.amazonaws.com scoped to the bucket (and account when given)", () => {
