@@ -4,7 +4,9 @@
  * with what the synthesized stack grants the function's role: least privilege, proved.
  */
 import { execFile } from "child_process";
+import { readFileSync } from "fs";
 import { promisify } from "util";
+import { unzipSync } from "fflate";
 import type { S3Event } from "aws-lambda";
 import { Testing } from "cdktf";
 import dev from "../environments/dev";
@@ -44,6 +46,11 @@ async function invokeBundle(event: S3Event): Promise<{ results: { outcome: strin
 const when = (second: number) => `2026-11-25T10:00:${String(second).padStart(2, "0")}.000Z`;
 
 describe("the built profile-updater bundle", () => {
+  it("is exactly the index.js inside the zip the stack deploys (also when reused from the build cache)", () => {
+    const fromZip = unzipSync(readFileSync(bundle.zipPath))["index.js"];
+    expect(Buffer.from(fromZip).equals(readFileSync(bundle.scriptPath))).toBe(true);
+  });
+
   it("records an accepted upload", async () => {
     const key = `${PROFILE_PICTURES_PREFIX}user-1/me.jpg`;
     const { eTag, size } = await aws.putObject(key, Buffer.alloc(2048, 1), "image/jpeg");

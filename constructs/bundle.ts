@@ -1,16 +1,19 @@
 import { createHash } from "crypto";
-import { buildSync } from "esbuild";
-import { zipSync, Zippable } from "fflate";
 import * as fs from "fs";
 import * as path from "path";
+import { BuildInfo, CacheManifest, listFolders, readCache, removeManifest, stampInputs, stampOutputs, stillValid, writeManifest } from "./bundle-cache";
+import { compile, deterministicZip, toolVersions } from "./bundle-compile";
+
+export { deterministicZip } from "./bundle-compile";
 
 /**
- * Synth-time bundling of a Lambda handler: esbuild (in memory) -> index.js + index.js.map ->
- * a deterministic zip, the same bytes on every machine and every run for the same sources.
+ * Synth-time bundling of a Lambda handler: esbuild (in memory) -> SWC minify -> index.js +
+ * index.js.map -> a deterministic zip, the same bytes on every machine and every run for the same
+ * sources (bundle-compile.ts), reused across processes while nothing changed (bundle-cache.ts).
  *
  * Deterministic because: esbuild runs with `write: false` and `absWorkingDir` = project root and a
  * virtual outfile at that root, so source-map paths are root-relative ("functions/x/index.ts");
- * `sourcesContent` is off; the zip (fflate, pinned version, fixed level) has sorted entries, a
+ * `sourcesContent` is off; SWC is deterministic for the same input and version; the zip (fflate, pinned version, fixed level) has sorted entries, a
  * fixed DOS timestamp (1980-01-01 00:00, local fields so any TZ writes the same) and fixed Unix
  * permissions 0644. File mtimes, the checkout path and the clock never reach the bytes.
  */
@@ -30,7 +33,7 @@ export interface BundleOptions {
   readonly outDir?: string;
   /** Module specifiers left out of the bundle (resolved by the runtime), e.g. ["@aws-sdk/*"]. Default none. */
   readonly externalModules?: readonly string[];
-  /** Default true. */
+  /** Minify with SWC after bundling (see bundle-compile.ts). Default true. */
   readonly minify?: boolean;
   /** Emit index.js.map (mappings only, no sources content). Default true. */
   readonly sourceMap?: boolean;
@@ -53,34 +56,28 @@ export interface Bundle {
   readonly zipBytes: number;
   /** Source files esbuild read, relative to the project root, sorted. */
   readonly inputs: readonly string[];
-  /** Wall time of the esbuild + zip step that produced this bundle (ms). */
+  /** Wall time of the esbuild + minify + zip step that produced this bundle (ms), in an earlier process when `cached`. */
   readonly buildMs: number;
+  /** True when reused from the on-disk cache (`<directory>.manifest.json`) rather than built by this process. */
+  readonly cached: boolean;
 }
-
-/** Fixed zip entry timestamp (earliest DOS date). fflate reads local-time fields, so build it in local time. */
-const ZIP_MTIME = new Date(1980, 0, 1, 0, 0, 0);
-/** Unix regular file, rw-r--r-- (Lambda runs the code as another user: it must be world-readable). */
-const ZIP_FILE_ATTRS = (0o100644 << 16) >>> 0;
-const ZIP_OS_UNIX = 3;
-const ZIP_LEVEL = 9;
 
 interface CacheEntry {
   readonly bundle: Bundle;
-  readonly files: ReadonlyMap<string, Uint8Array>;
-  readonly zip: Uint8Array;
-  /** (mtime, size) of every input at build time: the cache is valid while none changed. */
-  readonly stamps: ReadonlyMap<string, string>;
+  readonly manifest: CacheManifest;
 }
 
-const cache = new Map<string, CacheEntry>();
+const memory = new Map<string, CacheEntry>();
 /** Which build (cache key) writes each output folder: two different builds must not share one. */
 const owners = new Map<string, string>();
+let tools: Record<string, string> | undefined;
 
 /**
- * Bundles and zips `options.entry`, writing the result under `.build/`. Memoized per process:
- * the same entry and options are built once, however many stacks use them, as long as no input
- * file changed since (checked by mtime and size; a touched but unchanged file rebuilds to the
- * same bytes).
+ * Bundles and zips `options.entry`, writing the result under `.build/`. Cached twice:
+ * - per process: the same entry and options are built once, however many stacks use them, as long
+ *   as the outputs and the project's input files are unchanged (mtime and size);
+ * - on disk (`<outDir>.manifest.json`, see bundle-cache.ts): a new process reuses the zip while
+ *   inputs (by content), tool versions and outputs are unchanged. A changed handler always rebuilds.
  */
 export function bundleNodejsFunction(options: BundleOptions): Bundle {
   const resolved = resolveOptions(options);
@@ -90,19 +87,23 @@ export function bundleNodejsFunction(options: BundleOptions): Bundle {
     throw new Error(`${resolved.outDir} is already the output of another build (${owner}); give this bundle another name`);
   }
   owners.set(resolved.outDir, key);
-  const hit = cache.get(key);
-  if (hit && inputsUnchanged(resolved.projectRoot, hit.stamps)) {
-    writeOutputs(hit.bundle, hit.files, hit.zip); // cheap no-op unless someone deleted .build
-    return hit.bundle;
-  }
-  const entry = build(resolved);
-  cache.set(key, entry);
+  const hit = memory.get(key);
+  if (hit && stillValid(resolved.projectRoot, hit.manifest)) return hit.bundle;
+  tools ??= toolVersions();
+  const diskKey = JSON.stringify({ ...resolved, tools });
+  const cached = readCache(resolved.projectRoot, resolved.outDir, diskKey);
+  const entry = cached ? { manifest: cached, bundle: bundleOf(resolved, cached.build, true) } : build(resolved, diskKey);
+  memory.set(key, entry);
   return entry.bundle;
 }
 
-/** Forgets memoized bundles (tests that must really rebuild). */
-export function clearBundleCache(): void {
-  cache.clear();
+/**
+ * Forgets cached bundles, so that the next call really runs esbuild (tests). `"memory"` keeps the
+ * on-disk manifests (the next call then behaves like a new process).
+ */
+export function clearBundleCache(scope: "all" | "memory" = "all"): void {
+  if (scope === "all") for (const outDir of owners.keys()) removeManifest(outDir);
+  memory.clear();
   owners.clear();
 }
 
@@ -154,67 +155,55 @@ function findProjectRoot(from: string): string {
   }
 }
 
-function build(options: ResolvedOptions): CacheEntry {
+function bundleOf(options: ResolvedOptions, info: BuildInfo, cached: boolean): Bundle {
+  const directory = options.outDir;
+  return {
+    directory,
+    scriptPath: path.join(directory, "index.js"),
+    sourceMapPath: info.hasSourceMap ? path.join(directory, "index.js.map") : undefined,
+    zipPath: `${directory}.zip`,
+    sourceCodeHash: info.sourceCodeHash,
+    scriptBytes: info.scriptBytes,
+    sourceMapBytes: info.sourceMapBytes,
+    zipBytes: info.zipBytes,
+    inputs: info.inputs,
+    buildMs: info.buildMs,
+    cached,
+  };
+}
+
+function build(options: ResolvedOptions, diskKey: string): CacheEntry {
   const started = performance.now();
-  let result: ReturnType<typeof esbuild>;
+  let compiled: ReturnType<typeof compile>;
   try {
-    result = esbuild(options);
+    compiled = compile(options);
   } catch (error) {
     throw new Error(`bundling ${path.relative(options.projectRoot, options.entry)} failed: ${(error as Error).message}`);
   }
-  const files = new Map<string, Uint8Array>();
-  for (const out of result.outputFiles) files.set(path.basename(out.path), out.contents);
+  const { files, inputs } = compiled;
   const zip = deterministicZip(files);
-  const inputs = Object.keys(result.metafile.inputs).sort();
-  const directory = options.outDir;
-  const bundle: Bundle = {
-    directory,
-    scriptPath: path.join(directory, "index.js"),
-    sourceMapPath: files.has("index.js.map") ? path.join(directory, "index.js.map") : undefined,
-    zipPath: `${directory}.zip`,
+  const info: BuildInfo = {
     sourceCodeHash: base64Sha256(zip),
     scriptBytes: files.get("index.js")?.byteLength ?? 0,
     sourceMapBytes: files.get("index.js.map")?.byteLength ?? 0,
     zipBytes: zip.byteLength,
+    hasSourceMap: files.has("index.js.map"),
     inputs,
-    buildMs: 0,
+    buildMs: Math.round(performance.now() - started),
   };
+  const bundle = bundleOf(options, info, false);
   writeOutputs(bundle, files, zip);
-  const stamped = { ...bundle, buildMs: Math.round(performance.now() - started) };
-  return { bundle: stamped, files, zip, stamps: stampInputs(options.projectRoot, inputs) };
-}
-
-function esbuild(options: ResolvedOptions) {
-  return buildSync({
-    entryPoints: [options.entry],
-    absWorkingDir: options.projectRoot,
-    // Virtual output at the project root (nothing is written there: write=false): source-map
-    // "sources" become root-relative, independent of where the bundle is later written.
-    outfile: path.join(options.projectRoot, "index.js"),
-    write: false,
-    bundle: true,
-    platform: "node",
-    target: options.target,
-    format: "cjs",
-    // ESM builds first: the AWS SDK v3 ships dist-es, which tree-shakes far better than dist-cjs.
-    mainFields: ["module", "main"],
-    minify: options.minify,
-    sourcemap: options.sourceMap ? "linked" : false,
-    sourcesContent: false,
-    external: options.externalModules,
-    metafile: true,
-    logLevel: "silent",
-    charset: "utf8",
-  });
-}
-
-/** Zip with sorted entries, fixed timestamp, fixed permissions, fixed compression level. */
-export function deterministicZip(files: ReadonlyMap<string, Uint8Array>): Uint8Array {
-  const entries: Zippable = {};
-  for (const name of [...files.keys()].sort()) {
-    entries[name] = [files.get(name)!, { mtime: ZIP_MTIME, attrs: ZIP_FILE_ATTRS, os: ZIP_OS_UNIX, level: ZIP_LEVEL }];
-  }
-  return zipSync(entries);
+  const outputs = [bundle.scriptPath, ...(bundle.sourceMapPath ? [bundle.sourceMapPath] : []), bundle.zipPath];
+  const manifest: CacheManifest = {
+    version: 2,
+    key: diskKey,
+    inputs: stampInputs(options.projectRoot, inputs),
+    listings: listFolders(options.projectRoot, inputs),
+    outputs: stampOutputs(outputs),
+    build: info,
+  };
+  writeManifest(options.outDir, manifest);
+  return { bundle, manifest };
 }
 
 /** Writes index.js(.map) and the zip, touching only files whose bytes differ (stable mtimes). */
@@ -237,26 +226,4 @@ function writeIfChanged(file: string, contents: Uint8Array): void {
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, contents);
   fs.renameSync(tmp, file); // atomic: a concurrent reader never sees half a file
-}
-
-function stampInputs(root: string, inputs: readonly string[]): Map<string, string> {
-  const stamps = new Map<string, string>();
-  for (const input of inputs) stamps.set(input, stampOf(path.resolve(root, input)));
-  return stamps;
-}
-
-function inputsUnchanged(root: string, stamps: ReadonlyMap<string, string>): boolean {
-  for (const [input, stamp] of stamps) {
-    if (stampOf(path.resolve(root, input)) !== stamp) return false;
-  }
-  return true;
-}
-
-function stampOf(file: string): string {
-  try {
-    const stat = fs.statSync(file);
-    return `${stat.mtimeMs}:${stat.size}`;
-  } catch {
-    return "missing";
-  }
 }

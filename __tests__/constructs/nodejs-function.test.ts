@@ -313,7 +313,7 @@ describe("bundleNodejsFunction", () => {
     const entry = path.join(options.projectRoot!, options.entry);
     const later = new Date(Date.now() + 60_000);
     fs.utimesSync(entry, later, later);
-    const touched = bundleNodejsFunction(options); // the cache sees the new mtime and rebuilds
+    const touched = bundleNodejsFunction(options); // new mtime: the cache re-checks the contents (same) and reuses the zip
     expect(touched).not.toBe(rebuilt);
     expect(zipOf(touched).equals(firstZip)).toBe(true);
     expect(touched.sourceCodeHash).toBe(first.sourceCodeHash);
