@@ -3,7 +3,7 @@
  * environment stacks). Run through the npm scripts, which use their own output directory
  * (cdktf.out/bootstrap: cdktf removes stack directories of other apps from its output directory):
  *
- *   npm run bootstrap:deploy     # = cdktf deploy --app "node --require tsx/cjs bootstrap/main.ts" --output cdktf.out/bootstrap bootstrap
+ *   npm run bootstrap:deploy     # = cdktf deploy --app "node --require ./scripts/ts-hook.js bootstrap/main.ts" --output cdktf.out/bootstrap bootstrap
  *
  * The state of this stack is local, in the project root: terraform.bootstrap.tfstate (gitignored).
  */

@@ -11,7 +11,7 @@
  *   npm run check -- --bench [runs]     time the synth-time checks (median over runs, default 7)
  */
 import Table from "cli-table3";
-import { TerraformStack } from "cdktf";
+import type { TerraformStack } from "cdktf";
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "fs";
 import { dirname, join, resolve } from "path";
 import { performance } from "perf_hooks";
@@ -19,8 +19,9 @@ import { EnvironmentConfig } from "../environments/config";
 import { loadEnvironments } from "../environments/load";
 import { ConfigError } from "../environments/validate";
 import { EnvironmentRelaxations, jsonReport, rulesMarkdown } from "../policies/catalogue";
-import { Relaxation, StackReport, TerraformJson, evaluateStack, registeredRelaxations, resolvedStackJson } from "../policies";
-import { buildApp } from "../stacks/app";
+import { evaluateStack } from "../policies/engine";
+import type { TerraformJson } from "../policies/model";
+import type { Relaxation, StackReport } from "../policies/types";
 
 interface Options {
   from?: string;
@@ -61,6 +62,12 @@ interface StackInput {
 
 /** One input per environment stack, synthesized in memory like main.ts does (nothing is written). */
 function synthesizedStacks(environments: readonly EnvironmentConfig[]): StackInput[] {
+  // cdktf, the provider classes and the stacks load only here: --rules and --from need none of them.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { TerraformStack } = require("cdktf") as typeof import("cdktf");
+  const { buildApp } = require("../stacks/app") as typeof import("../stacks/app");
+  const { registeredRelaxations, resolvedStackJson } = require("../policies/apply") as typeof import("../policies/apply");
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const app = buildApp(environments, { offline: process.env.OFFLINE_PLAN === "1" });
   return app.node.children
     .filter((c): c is TerraformStack => TerraformStack.isStack(c))

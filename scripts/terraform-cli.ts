@@ -128,7 +128,7 @@ export function terraformEnv(setup: TerraformSetup): NodeJS.ProcessEnv {
   };
 }
 
-// CLI: `node --require tsx/cjs scripts/terraform-cli.ts` prints the export line for a shell.
+// CLI: `node --require ./scripts/ts-hook.js scripts/terraform-cli.ts` prints the export line for a shell.
 if (require.main === module) {
   const setup = prepareTerraform();
   if (setup.unavailable) {

@@ -13,9 +13,9 @@ const ROOT = resolve(__dirname, "..", "..");
 const tmp = mkdtempSync(join(tmpdir(), "guardrails-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** Runs a TypeScript file like the cdktf app command does (node --require tsx/cjs), from the project root. */
+/** Runs a TypeScript file like the cdktf app command does (node --require ./scripts/ts-hook.js), from the project root. */
 function runTs(file: string, args: string[] = []) {
-  return spawnSync(process.execPath, ["--require", "tsx/cjs", file, ...args], {
+  return spawnSync(process.execPath, ["--require", join(ROOT, "scripts", "ts-hook.js"), file, ...args], {
     cwd: ROOT,
     encoding: "utf8",
     env: { ...process.env, NODE_PATH: join(ROOT, "node_modules"), FORCE_COLOR: "0" },

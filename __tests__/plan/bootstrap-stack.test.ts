@@ -73,7 +73,7 @@ describe("the bootstrap app entry", () => {
   it("synthesizes only the bootstrap stack, with its state file in the project root", () => {
     const outdir = mkdtempSync(join(tmpdir(), "bootstrap-"));
     try {
-      const result = spawnSync("node", ["--require", "tsx/cjs", "bootstrap/main.ts"], {
+      const result = spawnSync("node", ["--require", "./scripts/ts-hook.js", "bootstrap/main.ts"], {
         cwd: root,
         env: { ...process.env, CDKTF_OUTDIR: outdir },
         encoding: "utf8",

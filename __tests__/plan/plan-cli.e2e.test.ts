@@ -11,7 +11,9 @@ const root = resolve(__dirname, "..", "..");
 
 function npm(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
-    const child = spawn("npm", args, { cwd: root, env: { ...process.env, OFFLINE_PLAN: "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    // NO_COLOR: with CI set (as .ci/run does), picocolors colours the spinner's ✔/✖ marks, which
+    // would put escape codes inside the lines asserted below.
+    const child = spawn("npm", args, { cwd: root, env: { ...process.env, OFFLINE_PLAN: "", NO_COLOR: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
