@@ -1,7 +1,9 @@
+import { rmSync } from "fs";
 import prod from "../../environments/prod";
 import { describeWithTerraform, planOffline, resourceCountIn, synthForTerraform } from "../support/terraform";
 
-// One full synth, one terraform init (inside toBeValidTerraform), then validate and plan reuse it.
+// One full synth, one terraform init (inside toBeValidTerraform), then validate and plan reuse it;
+// the plan is read from `terraform plan -json` (no saved plan, no second provider start for show).
 describeWithTerraform("terraform: prod stack", () => {
   let stackDir: string;
   let outdir: string;
@@ -9,6 +11,7 @@ describeWithTerraform("terraform: prod stack", () => {
   beforeAll(() => {
     ({ outdir, stackDir } = synthForTerraform(prod));
   });
+  afterAll(() => outdir && rmSync(outdir, { recursive: true, force: true }));
 
   it("is valid terraform (init + validate)", () => {
     expect(outdir).toBeValidTerraform();
