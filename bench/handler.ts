@@ -1,7 +1,7 @@
 /**
  * profile-updater: time per accepted-upload event, against the cost of the two AWS calls it makes.
  *
- *   node --require tsx/cjs bench/handler.ts [--events 200] [--module path/to/bundle.js]
+ *   node --require ./scripts/ts-hook.js bench/handler.ts [--events 200] [--module path/to/bundle.js]
  *
  * Starts dynalite and s3rver (no recording proxy), uploads one small PNG per event, runs each event
  * through the handler (TypeScript source by default, or the module given with --module, e.g. the
