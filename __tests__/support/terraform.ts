@@ -1,5 +1,5 @@
 import { execFileSync } from "child_process";
-import { readFileSync } from "fs";
+import { readFileSync, rmSync } from "fs";
 import { join } from "path";
 import { App, Testing } from "cdktf";
 import { EnvironmentConfig } from "../../environments/config";
@@ -90,4 +90,32 @@ export function planOffline(stackDir: string): PlanSummary {
 export function resourceCountIn(stackDir: string): number {
   const tf = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as { resource: Record<string, object> };
   return Object.values(tf.resource).reduce((n, byName) => n + Object.keys(byName).length, 0);
+}
+
+/**
+ * The real-terraform checks of one environment's stack (one test file per environment, so jest runs
+ * them in parallel): one full synth, one `terraform init` (inside toBeValidTerraform), then validate
+ * and an offline plan reuse it; the plan is read from `terraform plan -json`.
+ */
+export function describeTerraformStack(env: EnvironmentConfig): void {
+  describeWithTerraform(`terraform: ${env.name} stack`, () => {
+    let stackDir: string;
+    let outdir: string;
+
+    beforeAll(() => {
+      ({ outdir, stackDir } = synthForTerraform(env));
+    });
+    afterAll(() => outdir && rmSync(outdir, { recursive: true, force: true }));
+
+    it("is valid terraform (init + validate)", () => {
+      expect(outdir).toBeValidTerraform();
+    }, 120_000);
+
+    it("plans offline, creating every resource of the stack", () => {
+      const plan = planOffline(stackDir);
+      process.stdout.write(`${env.name} plan: ${plan.create} to add, ${plan.update} to change, ${plan.delete} to destroy\n`);
+      expect(plan.create).toBe(resourceCountIn(stackDir));
+      expect(plan.update + plan.delete).toBe(0);
+    }, 120_000);
+  });
 }

@@ -1,26 +1,5 @@
-import { rmSync } from "fs";
 import dev from "../../environments/dev";
-import { describeWithTerraform, planOffline, resourceCountIn, synthForTerraform } from "../support/terraform";
+import { describeTerraformStack } from "../support/terraform";
 
-// One full synth, one terraform init (inside toBeValidTerraform), then validate and plan reuse it;
-// the plan is read from `terraform plan -json` (no saved plan, no second provider start for show).
-describeWithTerraform("terraform: dev stack", () => {
-  let stackDir: string;
-  let outdir: string;
-
-  beforeAll(() => {
-    ({ outdir, stackDir } = synthForTerraform(dev));
-  });
-  afterAll(() => outdir && rmSync(outdir, { recursive: true, force: true }));
-
-  it("is valid terraform (init + validate)", () => {
-    expect(outdir).toBeValidTerraform();
-  }, 120_000);
-
-  it("plans offline, creating every resource of the stack", () => {
-    const plan = planOffline(stackDir);
-    process.stdout.write(`dev plan: ${plan.create} to add, ${plan.update} to change, ${plan.delete} to destroy\n`);
-    expect(plan.create).toBe(resourceCountIn(stackDir));
-    expect(plan.update + plan.delete).toBe(0);
-  }, 120_000);
-});
+// init + validate (toBeValidTerraform) and an offline plan of the dev stack.
+describeTerraformStack(dev);
