@@ -80,7 +80,7 @@ describe("invalid config stops with one message naming file, field and allowed v
       "AZ not in the region",
       dev,
       (e) => (e.network.availabilityZones[1] = "us-east-1b"),
-      devError('network.availabilityZones[1] is "us-east-1b"; allowed: an AZ of region eu-west-1 ("eu-west-1" followed by one letter).'),
+      devError('network.availabilityZones[1] is "us-east-1b"; allowed: "eu-west-1a", "eu-west-1b", "eu-west-1c".'),
     ],
     [
       "subnet count differs from AZ count",

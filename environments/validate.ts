@@ -1,3 +1,14 @@
+import {
+  availabilityZonesOf,
+  INSTANCE_SIZES_TEXT,
+  isDbInstanceClass,
+  isInstanceType,
+  MAX_ENVIRONMENT_TAGS,
+  REGION_AZ_LETTERS,
+  STACK_TAGS,
+  tagKeyProblem,
+  tagValueProblem,
+} from "./aws-names";
 import { Cidr, cidrContains, cidrsOverlap, parseCidr } from "./cidr";
 import { RULE_IDS } from "../policies/rules";
 import {
@@ -28,7 +39,6 @@ export class ConfigError extends Error {
 const show = (value: unknown): string => (value === undefined ? "missing" : JSON.stringify(value));
 const list = (values: readonly unknown[]): string => values.map((v) => JSON.stringify(v)).join(", ");
 
-const RESERVED_TAGS = ["Project", "Environment", "ManagedBy"];
 
 /**
  * Checks one environment config and returns it typed. Throws ConfigError on the first problem, in
@@ -68,13 +78,26 @@ export function validateEnvironment(raw: unknown, file: string, fileName: string
   bool("production", env.production);
   pattern("project", env.project, /^[a-z][a-z0-9-]{1,19}$/, "2-20 lower-case letters, digits and dashes, starting with a letter");
   pattern("region", env.region, /^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'an AWS region name such as "eu-west-1"');
+  if (!(env.region in REGION_AZ_LETTERS)) fail("region", env.region, `a region listed in environments/aws-names.ts (add it there with its AZ letters), e.g. "eu-west-1"`);
   if (env.allowedAccountIds !== undefined) {
     stringList("allowedAccountIds", env.allowedAccountIds).forEach((id, i) =>
       pattern(`allowedAccountIds[${i}]`, id, /^\d{12}$/, "a 12-digit AWS account id"),
     );
   }
-  for (const key of Object.keys(env.tags ?? {})) {
-    if (RESERVED_TAGS.includes(key)) fail(`tags.${key}`, env.tags?.[key], `any tag except ${list(RESERVED_TAGS)} (set by the stack)`);
+  if (env.tags !== undefined) {
+    const tags = env.tags as unknown;
+    if (tags === null || typeof tags !== "object" || Array.isArray(tags)) fail("tags", tags, 'an object of string values, e.g. { Owner: "team-web" }');
+    const entries = Object.entries(tags as Record<string, unknown>);
+    if (entries.length > MAX_ENVIRONMENT_TAGS) {
+      fail("tags", `${entries.length} tags`, `at most ${MAX_ENVIRONMENT_TAGS} (AWS allows 50 per resource; the stack adds ${list(STACK_TAGS)} and constructs up to 2 more)`);
+    }
+    for (const [key, value] of entries) {
+      const keyProblem = tagKeyProblem(key);
+      if (keyProblem) fail(`tags[${JSON.stringify(key)}]`, key, keyProblem);
+      if ((STACK_TAGS as readonly string[]).includes(key)) fail(`tags.${key}`, value, `any tag except ${list(STACK_TAGS)} (set by the stack)`);
+      const valueProblem = tagValueProblem(value);
+      if (valueProblem) fail(`tags.${key}`, value, valueProblem);
+    }
   }
 
   // Backend
@@ -90,11 +113,11 @@ export function validateEnvironment(raw: unknown, file: string, fileName: string
   // Network
   const net = env.network ?? ({} as EnvironmentConfig["network"]);
   const azs = stringList("network.availabilityZones", net.availabilityZones);
-  const azPattern = new RegExp(`^${env.region}[a-z]$`);
+  const regionAzs = availabilityZonesOf(env.region);
   if (azs.length < 2 || azs.length > 6 || new Set(azs).size !== azs.length) {
     fail("network.availabilityZones", azs, `2 to 6 distinct AZs of ${env.region}, e.g. ${list([`${env.region}a`, `${env.region}b`])}`);
   }
-  azs.forEach((az, i) => pattern(`network.availabilityZones[${i}]`, az, azPattern, `an AZ of region ${env.region} ("${env.region}" followed by one letter)`));
+  azs.forEach((az, i) => oneOf(`network.availabilityZones[${i}]`, az, regionAzs));
   const vpc = cidr("network.vpcCidr", net.vpcCidr, 16, 28);
   const subnets: { field: string; block: Cidr }[] = [];
   for (const tier of ["publicSubnetCidrs", "privateSubnetCidrs", "databaseSubnetCidrs"] as const) {
@@ -114,7 +137,9 @@ export function validateEnvironment(raw: unknown, file: string, fileName: string
 
   // Web server
   const web = env.web ?? ({} as EnvironmentConfig["web"]);
-  pattern("web.instanceType", web.instanceType, /^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'an EC2 instance type such as "t4g.small"');
+  if (typeof web.instanceType !== "string" || !isInstanceType(web.instanceType)) {
+    fail("web.instanceType", web.instanceType, `an EC2 instance type "<family>.<size>" such as "t4g.small", size one of ${INSTANCE_SIZES_TEXT}`);
+  }
   oneOf("web.architecture", web.architecture, ARCHITECTURES);
   const graviton = /^[a-z]+\d+[a-z]*g[a-z]*\./.test(web.instanceType);
   if (graviton !== (web.architecture === "arm64")) {
@@ -134,7 +159,9 @@ export function validateEnvironment(raw: unknown, file: string, fileName: string
 
   // Database
   const db = env.database ?? ({} as EnvironmentConfig["database"]);
-  pattern("database.instanceClass", db.instanceClass, /^db\.[a-z0-9]+\.[a-z0-9]+$/, 'an RDS instance class such as "db.t4g.micro"');
+  if (typeof db.instanceClass !== "string" || !isDbInstanceClass(db.instanceClass)) {
+    fail("database.instanceClass", db.instanceClass, `an RDS instance class "db.<family>.<size>" such as "db.t4g.micro", size one of ${INSTANCE_SIZES_TEXT}`);
+  }
   int("database.allocatedStorageGiB", db.allocatedStorageGiB, 20, 65536);
   int("database.maxAllocatedStorageGiB", db.maxAllocatedStorageGiB, db.allocatedStorageGiB, 65536);
   oneOf("database.engineMajorVersion", db.engineMajorVersion, POSTGRES_MAJOR_VERSIONS);
@@ -197,6 +224,9 @@ export function validateEnvironment(raw: unknown, file: string, fileName: string
     if (!profiles.tableDeletionProtection) fail("profiles.tableDeletionProtection", profiles.tableDeletionProtection, required);
     if (!updater.tracing) fail("profiles.updater.tracing", updater.tracing, required);
     if (!net.flowLogs) fail("network.flowLogs", net.flowLogs, required);
+    uploads.corsAllowedOrigins.forEach((origin, i) => {
+      if (!origin.startsWith("https://")) fail(`uploads.corsAllowedOrigins[${i}]`, origin, 'an "https://" origin in a production environment (no plain-HTTP or localhost origins)');
+    });
     if (!web.dataVolumeSnapshots) fail("web.dataVolumeSnapshots", web.dataVolumeSnapshots, "a daily snapshot schedule { time, retainCount } in a production environment");
   }
   return env;
