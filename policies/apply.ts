@@ -5,7 +5,7 @@
 import { Annotations, TerraformStack } from "cdktf";
 import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import { IConstruct } from "constructs";
-import { evaluateStack, formatSummary, formatViolation } from "./engine";
+import { evaluateStack, formatRelaxedRules, formatSummary, formatViolation } from "./engine";
 import { TerraformJson } from "./model";
 import { Relaxation, StackReport } from "./types";
 
@@ -80,8 +80,8 @@ function annotate(stack: TerraformStack, report: StackReport): void {
   for (const r of report.results) {
     if (r.verdict === "warning") Annotations.of(at(r.path)).addWarning(`${TAG} ${formatViolation(r)}`);
   }
-  const relaxed = new Map<string, string>();
-  for (const r of report.results) if (r.verdict === "relaxed") relaxed.set(r.rule, r.reason ?? "");
-  for (const [rule, reason] of relaxed) Annotations.of(stack).addInfo(`${TAG} ${rule} relaxed for ${stack.node.id}: ${reason}`);
+  // One line per stack, not one per relaxed rule: the CLI prints every annotation on each synth.
+  const relaxed = formatRelaxedRules(report);
+  if (relaxed) Annotations.of(stack).addInfo(`${TAG} ${relaxed}`);
   for (const r of report.unusedRelaxations) Annotations.of(stack).addWarning(`${TAG} relaxation ${r.rule} matches nothing in ${stack.node.id}; remove it`);
 }

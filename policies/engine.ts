@@ -32,7 +32,8 @@ export function evaluateStack(json: TerraformJson, options: EvaluateOptions = {}
       const key = `${block.address}\u0000${violation ?? ""}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const base = { rule: rule.id, severity: rule.severity, address: block.address, path: block.path };
+      const severity = check.severity ?? rule.severity;
+      const base = { rule: rule.id, severity, address: block.address, path: block.path };
       if (violation === undefined) {
         results.push({ ...base, verdict: "pass" });
         continue;
@@ -42,7 +43,7 @@ export function evaluateStack(json: TerraformJson, options: EvaluateOptions = {}
         used.add(relaxation);
         results.push({ ...base, verdict: "relaxed", message: violation, reason: relaxation.reason });
       } else {
-        results.push({ ...base, verdict: rule.severity, message: violation, fix: rule.fix });
+        results.push({ ...base, verdict: severity, message: violation, fix: rule.fix });
       }
     }
   }
@@ -77,8 +78,10 @@ export function formatViolation(result: Result): string {
 }
 
 /**
- * A short, human summary of one stack's report for the synth output: the counts, then every
- * error and warning, then each relaxed rule once with its reason, then unused relaxations.
+ * A short, human summary of one stack's report for the synth output: the counts, every error and
+ * warning, one line for the relaxed rules (their list and reasons are in `npm run check -- <env>`:
+ * repeating them on every synth, diff and deploy buried the lines that matter), then unused
+ * relaxations.
  */
 export function formatSummary(report: StackReport): string {
   const s = report.summary;
@@ -88,16 +91,17 @@ export function formatSummary(report: StackReport): string {
   for (const r of report.results.filter((r) => r.verdict === "error" || r.verdict === "warning")) {
     lines.push(`  ${formatViolation(r)}`);
   }
-  const relaxed = new Map<string, { reason: string; count: number }>();
-  for (const r of report.results.filter((r) => r.verdict === "relaxed")) {
-    const entry = relaxed.get(r.rule) ?? { reason: r.reason ?? "", count: 0 };
-    relaxed.set(r.rule, { ...entry, count: entry.count + 1 });
-  }
-  for (const [rule, { reason, count }] of relaxed) {
-    lines.push(`  relaxed ${rule} (${count} resource${count === 1 ? "" : "s"}): ${reason}`);
-  }
+  const relaxedLine = formatRelaxedRules(report);
+  if (relaxedLine) lines.push(`  ${relaxedLine}`);
   for (const r of report.unusedRelaxations) {
     lines.push(`  unused relaxation ${r.rule}${r.scope ? ` (scope ${r.scope})` : ""}: nothing in this stack violates it`);
   }
   return lines.join("\n");
+}
+
+/** "dev: 16 rules relaxed (npm run check -- dev lists them)", or undefined when none is. */
+export function formatRelaxedRules(report: StackReport): string | undefined {
+  const rules = new Set(report.results.filter((r) => r.verdict === "relaxed").map((r) => r.rule));
+  if (rules.size === 0) return undefined;
+  return `${report.stack}: ${rules.size} rule${rules.size === 1 ? "" : "s"} relaxed (npm run check -- ${report.stack} lists them)`;
 }

@@ -25,6 +25,8 @@ export interface Check {
   readonly block: Block;
   /** Present when the resource violates the rule. */
   readonly violation?: string;
+  /** This violation's severity when it differs from the rule's (e.g. a date that is near: warning; past: error). */
+  readonly severity?: Severity;
 }
 
 export interface EvaluationContext {

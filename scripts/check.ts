@@ -24,6 +24,8 @@ import type { TerraformJson } from "../policies/model";
 import type { Relaxation, StackReport } from "../policies/types";
 
 interface Options {
+  /** Only these environments (positional arguments); all when empty. */
+  environments: string[];
   from?: string;
   json: string;
   all: boolean;
@@ -32,7 +34,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { json: join("cdktf.out", "guardrails.json"), all: false, rules: false };
+  const options: Options = { environments: [], json: join("cdktf.out", "guardrails.json"), all: false, rules: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => argv[++i] ?? usage(`${arg} needs a value`);
@@ -41,13 +43,14 @@ function parseArgs(argv: string[]): Options {
     else if (arg === "--all") options.all = true;
     else if (arg === "--rules") options.rules = true;
     else if (arg === "--bench") options.bench = /^\d+$/.test(argv[i + 1] ?? "") ? Number(argv[++i]) : 7;
+    else if (/^[a-z][a-z0-9]*$/.test(arg)) options.environments.push(arg);
     else usage(`unknown argument ${arg}`);
   }
   return options;
 }
 
 function usage(problem: string): never {
-  process.stderr.write(`check: ${problem}\nusage: npm run check -- [--from <cdktf.out>] [--all] [--json <file>] [--rules] [--bench [runs]]\n`);
+  process.stderr.write(`check: ${problem}\nusage: npm run check -- [<env> ...] [--from <cdktf.out>] [--all] [--json <file>] [--rules] [--bench [runs]]\n`);
   process.exit(2);
 }
 
@@ -147,7 +150,11 @@ function main(): void {
     return;
   }
   if (options.bench !== undefined) return bench(options.bench);
-  const inputs = options.from ? stacksFrom(options.from, environments) : synthesizedStacks(environments);
+  const unknown = options.environments.filter((name) => !environments.some((e) => e.name === name));
+  if (unknown.length > 0) usage(`no environment ${unknown.join(", ")}; environments: ${environments.map((e) => e.name).join(", ")}`);
+  const selected = options.environments.length === 0 ? environments : environments.filter((e) => options.environments.includes(e.name));
+  const all = options.from ? stacksFrom(options.from, environments) : synthesizedStacks(selected);
+  const inputs = all.filter((input) => options.environments.length === 0 || options.environments.includes(input.name));
   const reports = inputs.map((input) => evaluateStack(input.json(), { stack: input.name, relaxations: input.relaxations }));
   reports.forEach((r) => printReport(r, options.all));
   const out = resolve(options.json);

@@ -1,27 +1,9 @@
 import { Block, StackModel, block, isTrue, num, parseReference, referencesIn, strings } from "../model";
 import { deniesInsecureTransport, hasPublicPrincipal, policyDocument, statementLabel } from "../policy-documents";
 import { findSecrets } from "../secret-patterns";
+import { runtimeStatus } from "../lambda-runtimes";
 import { Check, Rule } from "../types";
 import { SKIP, custom, perResource } from "./define";
-
-/**
- * Lambda "deprecation date" per runtime, from https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html.
- * From that date AWS stops patching the runtime. Runtimes not listed here and not in
- * RETIRED_RUNTIMES are assumed supported: add new runtimes with their date when AWS publishes it.
- */
-export const RUNTIME_DEPRECATION: Readonly<Record<string, string>> = {
-  "nodejs18.x": "2025-09-01", "nodejs20.x": "2026-04-30", "nodejs22.x": "2027-04-30", "nodejs24.x": "2028-04-30",
-  "python3.9": "2025-12-15", "python3.10": "2026-06-30", "python3.11": "2026-06-30", "python3.12": "2028-10-31", "python3.13": "2029-06-30", "python3.14": "2029-06-30",
-  "ruby3.2": "2026-03-31", "ruby3.3": "2027-03-31", "ruby3.4": "2028-03-31",
-  "dotnet8": "2026-11-10", "dotnet10": "2028-11-14",
-};
-
-/** Runtimes retired long ago. */
-const RETIRED_RUNTIMES = [
-  "nodejs", "nodejs4.3", "nodejs4.3-edge", "nodejs6.10", "nodejs8.10", "nodejs10.x", "nodejs12.x", "nodejs14.x", "nodejs16.x",
-  "python2.7", "python3.6", "python3.7", "python3.8", "ruby2.5", "ruby2.7", "java8", "go1.x", "provided",
-  "dotnetcore1.0", "dotnetcore2.0", "dotnetcore2.1", "dotnetcore3.1", "dotnet5.0", "dotnet6", "dotnet7",
-];
 
 /** Resources of `type` whose function_name references `fn` (or names it literally). */
 function forFunction(model: StackModel, type: string, fn: Block): Block[] {
@@ -48,18 +30,26 @@ export const lambdaRules: readonly Rule[] = [
     {
       id: "WP-LAMBDA-001",
       severity: "error",
-      title: "Lambda runtimes are supported (not past their AWS deprecation date)",
+      title: "Lambda runtimes are supported (warning from 90 days before the AWS deprecation date, error after it)",
       explanation: "Deprecated runtimes get no security patches, and AWS later blocks updating the function.",
-      fix: "Use a current runtime such as nodejs22.x (NodejsFunction default).",
+      fix: "Use a current runtime (NodejsFunction's runtime prop); dates are in policies/lambda-runtimes.ts.",
       checkov: ["CKV_AWS_363"],
       cdkNag: ["AwsSolutions-L1"],
     },
     (fn, _model, context) => {
       const runtime = fn.config.runtime;
       if (typeof runtime !== "string") return fn.config.package_type === "Image" ? SKIP : "no runtime";
-      if (RETIRED_RUNTIMES.includes(runtime)) return `runtime ${runtime} is retired`;
-      const date = RUNTIME_DEPRECATION[runtime];
-      return date && context.now >= new Date(`${date}T00:00:00Z`) ? `runtime ${runtime} was deprecated on ${date}` : undefined;
+      const status = runtimeStatus(runtime, context.now);
+      switch (status.state) {
+        case "retired":
+          return `runtime ${runtime} is retired`;
+        case "deprecated":
+          return `runtime ${runtime} was deprecated on ${status.date}`;
+        case "deprecating":
+          return { severity: "warning", violation: `runtime ${runtime} is deprecated on ${status.date} (in ${status.daysLeft} days)` };
+        default:
+          return undefined;
+      }
     },
   ),
   lambdaRule(
