@@ -78,7 +78,8 @@ describe.each(Object.entries(stacks))("profile flow in %s", (name, s) => {
 
   it("raises an alarm as soon as an event lands in the dead-letter queue", () => {
     const queueId = idOf(s.tf, "aws_sqs_queue", "profile-updater/dead-letter-queue");
-    expect(onlyResource(s.tf, "aws_cloudwatch_metric_alarm")).toMatchObject({
+    const alarms = Object.values(resourcesOf(s.tf, "aws_cloudwatch_metric_alarm"));
+    expect(alarms.find((a) => a.namespace === "AWS/SQS")).toMatchObject({
       alarm_name: `webplatform-${name}-profile-updater-dlq-not-empty`,
       namespace: "AWS/SQS",
       metric_name: "ApproximateNumberOfMessagesVisible",

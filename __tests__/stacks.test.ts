@@ -36,6 +36,8 @@ describe.each(both)("%s stack", (name, s) => {
   it("has the outputs reviewers and scripts rely on", () => {
     expect(Object.keys(s.tf.output ?? {}).sort()).toEqual(
       [
+        "alarm_topic_arn",
+        "dashboard_url",
         "db_endpoint",
         "db_master_secret_arn",
         "profile_table_name",
@@ -85,6 +87,8 @@ describe.each(both)("%s stack", (name, s) => {
     };
     const bucket = Object.keys(resourcesOf(s.tf, "aws_s3_bucket"))[0];
     expect(webPolicy.statement.map(({ sid, actions, resources }) => ({ sid, actions, resources }))).toEqual([
+      { sid: "AgentPutMetrics", actions: ["cloudwatch:PutMetricData"], resources: ["*"] },
+      { sid: "AgentWriteLogs", actions: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"], resources: [expect.stringMatching(/aws_cloudwatch_log_group\.web-agent/), expect.stringMatching(/:log-stream:\*$/)] },
       { sid: "ReadUploads", actions: ["s3:GetObject"], resources: [`\${aws_s3_bucket.${bucket}.arn}/*`] },
       { sid: "PutUploads", actions: ["s3:PutObject"], resources: [`\${aws_s3_bucket.${bucket}.arn}/*`] },
       { sid: "ReadDatabaseMasterSecret", actions: ["secretsmanager:GetSecretValue"], resources: [expect.stringMatching(/master_user_secret\[0\]\.secret_arn/)] },
@@ -134,6 +138,7 @@ describe("dev and prod differ by their config", () => {
     expect(logGroups.map((g) => [g.name, g.retention_in_days]).sort()).toEqual([
       ["/aws/lambda/webplatform-prod-profile-updater", 365],
       ["/vpc/webplatform-prod/flow-logs", 365],
+      ["/webplatform-prod/web", 365],
     ]);
     expect(onlyResource(prodStack.tf, "aws_dlm_lifecycle_policy").policy_details.schedule[0]).toMatchObject({
       create_rule: { interval: 24, interval_unit: "HOURS", times: ["03:00"] },

@@ -1,6 +1,7 @@
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
+import { DbEventSubscription } from "@cdktf/provider-aws/lib/db-event-subscription";
 import { Construct } from "constructs";
 import { SecurityGroup } from "./security-group";
 import { ServiceRole } from "./service-role";
@@ -118,6 +119,21 @@ export class Database extends Construct {
   /** Lets members of `peer` connect on 5432 (and only that). */
   allowConnectionsFrom(peer: SecurityGroup, description: string): void {
     this.securityGroup.allowFrom(peer, Database.PORT, description);
+  }
+
+  /**
+   * Sends this instance's RDS events of these categories (default: failover, failure, maintenance,
+   * low storage) to an SNS topic.
+   */
+  notifyEvents(topicArn: string, categories: readonly string[] = ["failover", "failure", "maintenance", "low storage"]): DbEventSubscription {
+    return new DbEventSubscription(this, "events", {
+      name: `${this.instance.identifier}-events`,
+      snsTopic: topicArn,
+      sourceType: "db-instance",
+      sourceIds: [this.instance.identifier],
+      eventCategories: [...categories],
+      enabled: true,
+    });
   }
 
   /** Lets `role` read the master credentials secret (secretsmanager:GetSecretValue on that secret). */

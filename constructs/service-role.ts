@@ -10,6 +10,8 @@ export interface PolicyStatement {
   readonly sid: string;
   readonly actions: readonly string[];
   readonly resources: readonly string[];
+  /** IAM conditions, e.g. `{ test: "StringEquals", variable: "cloudwatch:namespace", values: ["CWAgent"] }`. */
+  readonly conditions?: readonly { readonly test: string; readonly variable: string; readonly values: readonly string[] }[];
 }
 
 export interface ServiceRoleProps {
@@ -93,6 +95,7 @@ export class ServiceRole extends Construct {
         effect: "Allow",
         actions: [...s.actions],
         resources: [...s.resources],
+        condition: s.conditions?.map((c) => ({ test: c.test, variable: c.variable, values: [...c.values] })),
       })),
     );
   }

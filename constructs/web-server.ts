@@ -33,6 +33,12 @@ export interface WebServerProps {
   readonly publicIp?: boolean;
   /** prevent_destroy on the data volume. Default false. */
   readonly preventDestroy?: boolean;
+  /**
+   * Bash run at first boot before the data volume is mounted (e.g. the CloudWatch agent's set-up,
+   * so that a refused data volume is still reported). Each must handle its own failures and must not
+   * contain "${" or "%{". Default none.
+   */
+  readonly bootPrelude?: readonly string[];
 }
 
 const DATA_DEVICE = "/dev/sdf";
@@ -123,7 +129,7 @@ export class WebServer extends Construct {
           deleteOnTermination: "true",
         },
       ],
-      userData: Fn.base64encode(withVolumeId(dataVolumeUserData(VOLUME_ID, DATA_DEVICE), this.dataVolume.id)),
+      userData: Fn.base64encode(withVolumeId(withPrelude(dataVolumeUserData(VOLUME_ID, DATA_DEVICE), props.bootPrelude ?? []), this.dataVolume.id)),
       tagSpecifications: [
         { resourceType: "instance", tags: { Name: props.name } },
         { resourceType: "volume", tags: { Name: `${props.name}-root` } },
@@ -146,6 +152,13 @@ export class WebServer extends Construct {
   get publicDns(): string {
     return this.instance.publicDns;
   }
+}
+
+/** Puts `prelude` right after the script's "#!" line. */
+function withPrelude(script: string, prelude: readonly string[]): string {
+  if (prelude.length === 0) return script;
+  const newline = script.indexOf("\n");
+  return `${script.slice(0, newline + 1)}${prelude.join("\n")}\n${script.slice(newline + 1)}`;
 }
 
 /** Inserts the (unknown until apply) volume id token into the script; the rest stays a raw string. */

@@ -122,6 +122,35 @@ export interface ProfilesConfig {
   readonly updater: ProfileUpdaterConfig;
 }
 
+/** Alarm thresholds: data per environment (never `if (prod)` in code). */
+export interface AlarmThresholds {
+  /** RDS CPU utilization (average of 3 × 5 minutes), percent. */
+  readonly databaseCpuPercent: number;
+  /** Alarm when free storage falls below this share of the allocated storage, percent. */
+  readonly databaseFreeStoragePercent: number;
+  /** Alarm when freeable memory falls below this share of the instance class's memory, percent. */
+  readonly databaseFreeMemoryPercent: number;
+  /** Alarm when connections reach this share of the class's default max_connections, percent. */
+  readonly databaseConnectionsPercent: number;
+  /** Web server memory use (CloudWatch agent), percent. */
+  readonly hostMemoryPercent: number;
+  /** Disk use of the /data volume (CloudWatch agent), percent. */
+  readonly dataDiskPercent: number;
+  /** Alarm when the profile updater's p99 duration reaches this share of its timeout, percent. */
+  readonly lambdaDurationPercentOfTimeout: number;
+  /** Alarm when an asynchronous event waits longer than this before it is processed, seconds. */
+  readonly lambdaEventAgeSeconds: number;
+}
+
+/** Who hears about alarms, and when alarms fire. */
+export interface OperationsConfig {
+  /** Email addresses subscribed to the alarm topic (each confirms once). */
+  readonly alarmEmails: readonly string[];
+  /** An HTTPS endpoint subscribed to the alarm topic (chat or paging webhook). */
+  readonly alarmHttpsEndpoint?: string;
+  readonly thresholds: AlarmThresholds;
+}
+
 export interface EnvironmentConfig {
   /** Environment name; equals the file name and the stack id. Lower-case letters and digits. */
   readonly name: string;
@@ -145,6 +174,8 @@ export interface EnvironmentConfig {
   readonly uploads: UploadsConfig;
   /** The profile flow: S3 profile-pictures/ -> Lambda -> DynamoDB. */
   readonly profiles: ProfilesConfig;
+  /** Alarms: the topic's subscriptions and the thresholds. */
+  readonly operations: OperationsConfig;
   /** Retention of every CloudWatch log group this environment creates. */
   readonly logRetentionDays: (typeof LOG_RETENTION_DAYS)[number];
   /** Add lifecycle.prevent_destroy to stateful resources (database, bucket, data volume, table). */

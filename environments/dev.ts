@@ -43,6 +43,10 @@ const dev: EnvironmentConfig = {
     tableDeletionProtection: false,
     updater: { memoryMiB: 256, timeoutSeconds: 10, retryAttempts: 2, maxEventAgeSeconds: 3600, tracing: false },
   },
+  operations: {
+    alarmEmails: [],
+    thresholds: { databaseCpuPercent: 90, databaseFreeStoragePercent: 10, databaseFreeMemoryPercent: 10, databaseConnectionsPercent: 80, hostMemoryPercent: 90, dataDiskPercent: 80, lambdaDurationPercentOfTimeout: 80, lambdaEventAgeSeconds: 3600 },
+  },
   logRetentionDays: 14,
   preventDestroy: false,
   guardrails: {

@@ -51,6 +51,19 @@ const prod: EnvironmentConfig = {
       tracing: true,
     },
   },
+  operations: {
+    alarmEmails: ["oncall@example.com"],
+    thresholds: {
+      databaseCpuPercent: 80,
+      databaseFreeStoragePercent: 10,
+      databaseFreeMemoryPercent: 10,
+      databaseConnectionsPercent: 80,
+      hostMemoryPercent: 90,
+      dataDiskPercent: 80,
+      lambdaDurationPercentOfTimeout: 80,
+      lambdaEventAgeSeconds: 600,
+    },
+  },
   logRetentionDays: 365,
   preventDestroy: true,
   guardrails: {

@@ -10,6 +10,7 @@ import {
   tagValueProblem,
 } from "./aws-names";
 import { Cidr, cidrContains, cidrsOverlap, parseCidr } from "./cidr";
+import { rdsMemoryGiB } from "../constructs/rds-instance-classes";
 import { RULE_IDS } from "../policies/rules";
 import {
   ARCHITECTURES,
@@ -194,6 +195,23 @@ export function validateEnvironment(raw: unknown, file: string, fileName: string
     );
   }
 
+  // Operations: who hears about alarms, and the thresholds.
+  const ops = env.operations ?? ({} as EnvironmentConfig["operations"]);
+  stringList("operations.alarmEmails", ops.alarmEmails).forEach((email, i) =>
+    pattern(`operations.alarmEmails[${i}]`, email, /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/, 'an email address such as "oncall@example.com"'),
+  );
+  if (ops.alarmHttpsEndpoint !== undefined) {
+    pattern("operations.alarmHttpsEndpoint", ops.alarmHttpsEndpoint, /^https:\/\/[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:\d{1,5})?(\/[^\s]*)?$/, 'an "https://host/path" URL (SNS delivers alarms to it by POST)');
+  }
+  const limits = ops.thresholds ?? ({} as EnvironmentConfig["operations"]["thresholds"]);
+  for (const key of ["databaseCpuPercent", "databaseFreeStoragePercent", "databaseFreeMemoryPercent", "databaseConnectionsPercent", "hostMemoryPercent", "dataDiskPercent", "lambdaDurationPercentOfTimeout"] as const) {
+    int(`operations.thresholds.${key}`, limits[key], 1, 99);
+  }
+  int("operations.thresholds.lambdaEventAgeSeconds", limits.lambdaEventAgeSeconds, 60, 21600);
+  if (rdsMemoryGiB(db.instanceClass) === undefined) {
+    fail("database.instanceClass", db.instanceClass, "a db.t*, db.m*, db.r* or db.x* class (constructs/rds-instance-classes.ts knows their memory, which the database alarms need)");
+  }
+
   oneOf("logRetentionDays", env.logRetentionDays, LOG_RETENTION_DAYS);
   bool("preventDestroy", env.preventDestroy);
 
@@ -227,6 +245,9 @@ export function validateEnvironment(raw: unknown, file: string, fileName: string
     uploads.corsAllowedOrigins.forEach((origin, i) => {
       if (!origin.startsWith("https://")) fail(`uploads.corsAllowedOrigins[${i}]`, origin, 'an "https://" origin in a production environment (no plain-HTTP or localhost origins)');
     });
+    if (ops.alarmEmails.length === 0 && ops.alarmHttpsEndpoint === undefined) {
+      fail("operations.alarmEmails", ops.alarmEmails, "at least one address (or operations.alarmHttpsEndpoint) in a production environment: alarms must reach someone");
+    }
     if (!web.dataVolumeSnapshots) fail("web.dataVolumeSnapshots", web.dataVolumeSnapshots, "a daily snapshot schedule { time, retainCount } in a production environment");
   }
   return env;

@@ -14,6 +14,8 @@ export interface GuardrailOptions {
   readonly log?: (summary: string) => void;
   /** "Today" for date-based rules (default: now). */
   readonly now?: Date;
+  /** The environment is `production: true` (default true: the stricter reading). */
+  readonly production?: boolean;
 }
 
 interface Registration {
@@ -41,7 +43,7 @@ export function applyGuardrails(stack: TerraformStack, relaxations: readonly Rel
   stack.node.addValidation({
     validate: () => {
       // Aspects have run and tokens resolve at this point (the synthesizer validates just before writing).
-      const report = evaluateStack(stack.toTerraform() as TerraformJson, { stack: stack.node.id, relaxations, now: options.now });
+      const report = evaluateStack(stack.toTerraform() as TerraformJson, { stack: stack.node.id, relaxations, now: options.now, production: options.production });
       annotate(stack, report);
       (options.log ?? ((text) => process.stdout.write(`${text}\n`)))(formatSummary(report));
       return report.results.filter((r) => r.verdict === "error").map((r) => `${TAG} ${formatViolation(r)}`);

@@ -11,6 +11,8 @@ export interface EvaluateOptions {
   readonly rules?: readonly Rule[];
   /** "Today" for date-based rules (default: now). */
   readonly now?: Date;
+  /** The environment is `production: true` (default true: the stricter reading). */
+  readonly production?: boolean;
 }
 
 /**
@@ -22,7 +24,7 @@ export function evaluateStack(json: TerraformJson, options: EvaluateOptions = {}
   const rules = options.rules ?? ALL_RULES;
   const relaxations = options.relaxations ?? [];
   const used = new Set<Relaxation>();
-  const context = { now: options.now ?? new Date() };
+  const context = { now: options.now ?? new Date(), production: options.production ?? true };
   const results: Result[] = [];
 
   for (const rule of rules) {

@@ -14,7 +14,9 @@ export type Service =
   | "Lambda"
   | "DynamoDB"
   | "IAM"
+  | "CloudWatch"
   | "CloudWatch Logs"
+  | "SNS"
   | "SQS"
   | "KMS"
   | "Secrets"
@@ -32,6 +34,8 @@ export interface Check {
 export interface EvaluationContext {
   /** "Today" for date-based rules (Lambda runtime deprecation). */
   readonly now: Date;
+  /** The environment is `production: true` (some rules are stricter there). */
+  readonly production: boolean;
 }
 
 export interface Rule {

@@ -155,7 +155,9 @@ function main(): void {
   const selected = options.environments.length === 0 ? environments : environments.filter((e) => options.environments.includes(e.name));
   const all = options.from ? stacksFrom(options.from, environments) : synthesizedStacks(selected);
   const inputs = all.filter((input) => options.environments.length === 0 || options.environments.includes(input.name));
-  const reports = inputs.map((input) => evaluateStack(input.json(), { stack: input.name, relaxations: input.relaxations }));
+  const reports = inputs.map((input) =>
+    evaluateStack(input.json(), { stack: input.name, relaxations: input.relaxations, production: environments.find((e) => e.name === input.name)?.production ?? true }),
+  );
   reports.forEach((r) => printReport(r, options.all));
   const out = resolve(options.json);
   mkdirSync(dirname(out), { recursive: true });

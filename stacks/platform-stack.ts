@@ -1,9 +1,12 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { Fn, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { join } from "path";
 import { EnvironmentConfig } from "../environments/config";
+import { AlarmTopic } from "../constructs/alarm-topic";
+import { CloudWatchAgent } from "../constructs/cloudwatch-agent";
 import { Database } from "../constructs/database";
+import { Monitoring } from "../constructs/monitoring";
 import { Network } from "../constructs/network";
 import { NodejsFunction } from "../constructs/nodejs-function";
 import { ProfileTable } from "../constructs/profile-table";
@@ -12,6 +15,7 @@ import { VolumeSnapshots } from "../constructs/volume-snapshots";
 import { WebServer } from "../constructs/web-server";
 import { applyGuardrails, GuardrailOptions } from "../policies";
 import { configureBackend } from "./backend";
+import { platformAlarms } from "./platform-alarms";
 import { OFFLINE_PROVIDER_SETTINGS } from "./provider";
 
 export interface PlatformStackOptions {
@@ -40,6 +44,8 @@ export class PlatformStack extends TerraformStack {
   readonly uploads: UploadsBucket;
   readonly profiles: ProfileTable;
   readonly profileUpdater: NodejsFunction;
+  readonly alarmTopic: AlarmTopic;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, env: EnvironmentConfig, options: PlatformStackOptions = {}) {
     super(scope, env.name);
@@ -68,6 +74,18 @@ export class PlatformStack extends TerraformStack {
       flowLogRetentionDays: env.network.flowLogs ? env.logRetentionDays : undefined,
     });
 
+    // Alarms reach someone: one encrypted topic per environment, subscriptions from config. The
+    // account id comes from the VPC's ARN (known after apply; no AWS call at plan).
+    this.alarmTopic = new AlarmTopic(this, "alarm-topic", {
+      name: `${name}-alarms`,
+      region: env.region,
+      accountId: Fn.element(Fn.split(":", this.network.vpc.arn), 4),
+      emails: env.operations.alarmEmails,
+      httpsEndpoints: env.operations.alarmHttpsEndpoint ? [env.operations.alarmHttpsEndpoint] : [],
+    });
+    this.monitoring = new Monitoring(this, "monitoring", { name, region: env.region, topicArn: this.alarmTopic.arn });
+    const agent = new CloudWatchAgent(this, "web-agent", { logGroupName: `/${name}/web`, retentionDays: env.logRetentionDays });
+
     this.uploads = new UploadsBucket(this, "uploads", {
       namePrefix: `${name}-uploads-`,
       noncurrentVersionExpirationDays: env.uploads.noncurrentVersionExpirationDays,
@@ -88,7 +106,9 @@ export class PlatformStack extends TerraformStack {
       allowedIngressCidrs: env.web.allowedIngressCidrs,
       detailedMonitoring: env.web.detailedMonitoring,
       preventDestroy: env.preventDestroy,
+      bootPrelude: [agent.userData],
     });
+    agent.grantTo(this.webServer.role);
     this.uploads.grantRead(this.webServer.role);
     this.uploads.grantPut(this.webServer.role);
 
@@ -135,7 +155,7 @@ export class PlatformStack extends TerraformStack {
       maxEventAgeSeconds: updater.maxEventAgeSeconds,
       reservedConcurrency: updater.reservedConcurrency,
       tracing: updater.tracing,
-      alarmActions: updater.alarmActions,
+      alarmActions: [this.alarmTopic.arn, ...(updater.alarmActions ?? [])],
       logRetentionDays: env.logRetentionDays,
       environment: { PROFILE_TABLE_NAME: this.profiles.name },
     });
@@ -152,6 +172,23 @@ export class PlatformStack extends TerraformStack {
     });
     this.profiles.grantReadData(this.webServer.role);
 
+    // Operations: every alarm notifies the topic; the dashboard is drawn from the same alarms.
+    this.database.notifyEvents(this.alarmTopic.arn);
+    const alarms = platformAlarms(
+      {
+        region: env.region,
+        instanceId: this.webServer.instance.id,
+        agent,
+        database: { identifier: this.database.instance.identifier, instanceClass: env.database.instanceClass, allocatedStorageGiB: env.database.allocatedStorageGiB },
+        profileUpdater: { functionName: this.profileUpdater.functionName, timeoutSeconds: updater.timeoutSeconds },
+        profileTableName: this.profiles.name,
+      },
+      env.operations.thresholds,
+    );
+    alarms.forEach((spec) => this.monitoring.addAlarm(spec));
+    this.monitoring.track("lambda-dlq", "Profile updater dead-letter queue not empty", this.profileUpdater.deadLetterAlarm);
+    const dashboard = this.monitoring.createDashboard();
+
     new TerraformOutput(this, "vpc_id", { value: this.network.vpc.id, description: "VPC id" });
     new TerraformOutput(this, "web_public_dns", { value: this.webServer.publicDns, description: "Public DNS name of the web server" });
     new TerraformOutput(this, "web_url", { value: `http://${this.webServer.publicDns}`, description: "URL of the web app" });
@@ -162,7 +199,13 @@ export class PlatformStack extends TerraformStack {
     new TerraformOutput(this, "profile_updater_function_name", { value: this.profileUpdater.functionName, description: "Lambda that records profile pictures" });
     new TerraformOutput(this, "profile_updater_dlq_url", { value: this.profileUpdater.deadLetterQueue.url, description: "Dead-letter queue of failed profile-picture events" });
 
+    new TerraformOutput(this, "alarm_topic_arn", { value: this.alarmTopic.arn, description: "SNS topic every alarm notifies (subscribe more endpoints here)" });
+    new TerraformOutput(this, "dashboard_url", {
+      value: `https://${env.region}.console.aws.amazon.com/cloudwatch/home?region=${env.region}#dashboards/dashboard/${dashboard.dashboardName}`,
+      description: "CloudWatch dashboard of this environment's alarms",
+    });
+
     // Refuses to synthesize on an error-level violation not relaxed by the environment.
-    applyGuardrails(this, env.guardrails?.relaxations ?? [], options.guardrails);
+    applyGuardrails(this, env.guardrails?.relaxations ?? [], { production: env.production, ...options.guardrails });
   }
 }

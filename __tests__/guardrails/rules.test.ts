@@ -5,13 +5,14 @@ import { computeCases } from "./fixtures/compute";
 import { dataCases } from "./fixtures/data";
 import { RuleCase } from "./fixtures/helpers";
 import { iamAndOperationsCases } from "./fixtures/iam-and-operations";
+import { alarmAddress, alarmWithoutAction, monitoringCases } from "./fixtures/monitoring";
 import { networkCases } from "./fixtures/network";
 import { serverlessCases } from "./fixtures/serverless";
 
 /** Fixed "today" so that date-based rules (Lambda runtime deprecation) are reproducible. */
 const NOW = new Date("2026-11-25T00:00:00Z");
 
-const cases: RuleCase[] = [...networkCases, ...computeCases, ...dataCases, ...serverlessCases, ...iamAndOperationsCases];
+const cases: RuleCase[] = [...networkCases, ...computeCases, ...dataCases, ...serverlessCases, ...iamAndOperationsCases, ...monitoringCases];
 
 /** The results of one rule on one fixture. */
 function run(ruleId: string, json: TerraformJson) {
@@ -64,4 +65,11 @@ describe.each(cases.map((c) => [c.rule, c.name, c] as const))("%s: %s", (ruleId,
     expect(results.filter((r) => r.verdict !== "pass")).toEqual([]);
     expect(results.length).toBeGreaterThan(0);
   });
+});
+
+describe("WP-CW-001 depends on the environment", () => {
+  const verdictOf = (production: boolean) =>
+    evaluateStack(alarmWithoutAction, { rules: [findRule("WP-CW-001")!], now: NOW, production }).results.find((r) => r.address === alarmAddress)?.verdict;
+  it("is an error in a production environment (synth stops)", () => expect(verdictOf(true)).toBe("error"));
+  it("is a warning elsewhere (synth goes on)", () => expect(verdictOf(false)).toBe("warning"));
 });

@@ -2,6 +2,7 @@ import { Rule } from "../types";
 import { dynamodbRules, rdsRules } from "./databases";
 import { ebsRules, ec2Rules } from "./ec2";
 import { iamRules, kmsRules } from "./iam";
+import { monitoringRules } from "./monitoring";
 import { logRules, secretRules, stateRules } from "./operations";
 import { s3Rules } from "./s3";
 import { securityGroupRules } from "./security-groups";
@@ -22,6 +23,7 @@ export const ALL_RULES: readonly Rule[] = [
   ...iamRules,
   ...kmsRules,
   ...logRules,
+  ...monitoringRules,
   ...secretRules,
   ...stateRules,
 ];
