@@ -33,6 +33,8 @@ export interface WebServerProps {
   readonly publicIp?: boolean;
   /** prevent_destroy on the data volume. Default false. */
   readonly preventDestroy?: boolean;
+  /** Snapshot the data volume when terraform deletes it (final_snapshot). Default true. */
+  readonly dataVolumeFinalSnapshot?: boolean;
 }
 
 const DATA_DEVICE = "/dev/sdf";
@@ -82,7 +84,7 @@ export class WebServer extends Construct {
       size: props.dataVolumeSizeGiB,
       type: "gp3",
       encrypted: true,
-      finalSnapshot: true,
+      finalSnapshot: props.dataVolumeFinalSnapshot ?? true,
       tags: { Name: `${props.name}-data`, [this.dataVolumeTag.key]: this.dataVolumeTag.value },
       lifecycle: { preventDestroy: props.preventDestroy ?? false },
     });

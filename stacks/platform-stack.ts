@@ -88,6 +88,7 @@ export class PlatformStack extends TerraformStack {
       allowedIngressCidrs: env.web.allowedIngressCidrs,
       detailedMonitoring: env.web.detailedMonitoring,
       preventDestroy: env.preventDestroy,
+      dataVolumeFinalSnapshot: env.web.dataVolumeFinalSnapshot,
     });
     this.uploads.grantRead(this.webServer.role);
     this.uploads.grantPut(this.webServer.role);

@@ -92,6 +92,10 @@ describe("WebServer", () => {
     expect(onlyResource(synth({ preventDestroy: true }).tf, "aws_ebs_volume").lifecycle).toEqual({ prevent_destroy: true });
   });
 
+  it("takes a final snapshot of the data volume unless told not to", () => {
+    expect(onlyResource(synth({ dataVolumeFinalSnapshot: false }).tf, "aws_ebs_volume").final_snapshot).toBe(false);
+  });
+
   it("passes the data volume id to the boot script", () => {
     expect(template.user_data).toContain(`aws_ebs_volume.${volumeId}.id`);
     expect(template.user_data).toMatch(/^\$\{base64encode\(join\(""/);
