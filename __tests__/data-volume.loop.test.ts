@@ -106,7 +106,7 @@ describeWithLoopDevices(NAME, () => {
     expect(fstabEntries(node.fstab)).toEqual([`UUID=${uuid} ${node.mountPoint} xfs ${OPTIONS} 0 2`]);
   }, TIMEOUT);
 
-  it("keeps the data on a second run and on a replacement instance (same UUID, no reformat)", () => {
+  it("keeps the data on a second run and on a replacement instance (same UUID, no reformat), and fixes an old fstab line", () => {
     const volume = volumeWithData("persistent");
     const entry = `UUID=${volume.uuid} ${volume.first.mountPoint} xfs ${OPTIONS} 0 2`;
 
@@ -126,7 +126,17 @@ describeWithLoopDevices(NAME, () => {
       "UUID=11111111-2222-3333-4444-555555555555 / xfs defaults,noatime 1 1",
       `UUID=${volume.uuid} ${replacement.mountPoint} xfs ${OPTIONS} 0 2`,
     ]);
-    for (const log of [again.log, moved.log]) expect(log).not.toContain("formatting");
+
+    // An instance whose fstab has the line of an earlier version of the script (no nodev,nosuid,noexec).
+    const upgraded = instance("upgraded");
+    writeFileSync(upgraded.fstab, `UUID=${volume.uuid} ${upgraded.mountPoint} xfs defaults,nofail,x-systemd.device-timeout=30s 0 2\n`);
+    const fixed = lab.runBootScript({ devices: [volume.device], ...upgraded, hook: "cat config/keep.txt" });
+    expectExits(fixed, [0]);
+    expect(fixed.hook).toBe(KEPT);
+    expect(fixed.mount?.options).toEqual(expect.arrayContaining(["nodev", "nosuid", "noexec"]));
+    expect(fstabEntries(upgraded.fstab)).toEqual([`UUID=${volume.uuid} ${upgraded.mountPoint} xfs ${OPTIONS} 0 2`]);
+
+    for (const log of [again.log, moved.log, fixed.log]) expect(log).not.toContain("formatting");
     expect(uuidOf(volume.device)).toBe(volume.uuid);
   }, TIMEOUT);
 

@@ -63,7 +63,7 @@ alarm() {
   fi
 }
 fail() { code="$1"; shift; alarm "$*"; exit "$code"; }
-trap 'alarm "unexpected failure (exit $?) at line $LINENO; $MOUNT_POINT is not mounted by this script"' ERR
+trap 'alarm "unexpected failure (exit $?) at line $LINENO of the data-volume script"' ERR
 refuse() {
   fail 3 "$* -- not formatting and not mounting $DEVICE at $MOUNT_POINT; the app must not run until an operator fixes it (inspect: blkid -p $DEVICE; wipefs -n $DEVICE; xfs_repair -n $DEVICE)"
 }
@@ -87,7 +87,8 @@ done
 log "data volume $VOLUME_ID is $DEVICE"
 
 # 2. Never touch a device that is in use (mounted, or swap), except our own mount on a second run.
-in_use="$(lsblk -nrp -o MOUNTPOINT "$DEVICE" | grep -v -x -F -e "$MOUNT_POINT" -e "" || true)"
+mount_points="$(lsblk -nrp -o MOUNTPOINT "$DEVICE")" || refuse "lsblk cannot tell whether $DEVICE is in use"
+in_use="$(grep -v -x -F -e "$MOUNT_POINT" -e "" <<<"$mount_points" || true)"
 if [ -n "$in_use" ]; then refuse "$DEVICE (or a partition of it) is in use: $in_use"; fi
 
 # 3. Probe. blkid -p exits 0 when it finds a signature, 2 when it finds none, anything else on error.
@@ -119,7 +120,13 @@ if [ "$found" != xfs ]; then refuse "$DEVICE holds $found, not the XFS filesyste
 UUID="$(field UUID)"
 if [ -z "$UUID" ]; then refuse "the XFS filesystem on $DEVICE has no UUID"; fi
 
-# 4. The mount point: empty, or a second run's mount of this very device.
+# 4. One fstab line, by UUID. Another source claiming the mount point is a conflict, not ours to fix.
+ENTRY="UUID=$UUID $MOUNT_POINT xfs $OPTIONS 0 2"
+fstab_lines() { if [ -e "$FSTAB" ]; then cat "$FSTAB"; fi; }
+claim="$(fstab_lines | awk -v mp="$MOUNT_POINT" -v src="UUID=$UUID" '$1 !~ /^#/ && $2 == mp && $1 != src')"
+if [ -n "$claim" ]; then refuse "$FSTAB already mounts $MOUNT_POINT from another source: $claim"; fi
+
+# 5. The mount point: empty, or a second run's mount of this very device.
 mkdir -p "$MOUNT_POINT"
 mounted=no
 if mountpoint -q "$MOUNT_POINT"; then
@@ -127,13 +134,7 @@ if mountpoint -q "$MOUNT_POINT"; then
   if [ "$(readlink -f "$mounted_from")" != "$DEVICE" ]; then refuse "$MOUNT_POINT is already mounted from $mounted_from"; fi
   mounted=yes
 fi
-
-# 5. One fstab line, by UUID. Another source claiming the mount point is a conflict, not ours to fix.
-ENTRY="UUID=$UUID $MOUNT_POINT xfs $OPTIONS 0 2"
-if [ ! -e "$FSTAB" ]; then : >"$FSTAB"; fi
-claim="$(awk -v mp="$MOUNT_POINT" -v src="UUID=$UUID" '$1 !~ /^#/ && $2 == mp && $1 != src' "$FSTAB")"
-if [ -n "$claim" ]; then refuse "$FSTAB already mounts $MOUNT_POINT from another source: $claim"; fi
-ours="$(awk -v src="UUID=$UUID" '$1 == src' "$FSTAB")"
+ours="$(fstab_lines | awk -v src="UUID=$UUID" '$1 == src')"
 if [ -z "$ours" ]; then
   echo "$ENTRY" >>"$FSTAB"
 elif [ "$ours" != "$ENTRY" ]; then
