@@ -104,7 +104,7 @@ export class LoopLab {
 
   /** A sparse image of `size` bytes attached to a free loop device; returns both. */
   attachImage(name: string, size = GiB): { image: string; device: string } {
-    const image = join(this.dir, `${name}.img`);
+    const image = join(this.dir, `${name}-${++this.scratch}.img`);
     closeSync(openSync(image, "w"));
     execFileSync("truncate", ["--size", String(size), image]);
     const device = execFileSync("losetup", ["--find", "--show", image], { encoding: "utf8" }).trim();
