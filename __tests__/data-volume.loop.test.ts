@@ -40,8 +40,10 @@ function expectExits(run: BootRun, exits: number[]): void {
 }
 
 describeWithLoopDevices(NAME, () => {
-  const lab = new LoopLab(dataVolumeUserData("vol-0123456789abcdef0", "/dev/sdf"));
+  // Created in beforeAll: a skipped describe still runs its body, but never its hooks.
+  let lab: LoopLab;
   let cases = 0;
+  beforeAll(() => void (lab = new LoopLab(dataVolumeUserData("vol-0123456789abcdef0", "/dev/sdf"))));
   afterEach(() => void cases++);
   afterAll(() => {
     process.stderr.write(`\n${NAME}: ${lab.runs} boot-script runs on ${lab.devicesAttached} loop devices in ${cases} cases\n\n`);
