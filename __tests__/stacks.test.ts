@@ -124,6 +124,11 @@ describe("dev and prod differ by their config", () => {
     });
   });
 
+  it("data volume: no final snapshot on destroy in dev (no paid snapshot left behind), one in prod", () => {
+    expect(onlyResource(devStack.tf, "aws_ebs_volume").final_snapshot).toBe(false);
+    expect(onlyResource(prodStack.tf, "aws_ebs_volume").final_snapshot).toBe(true);
+  });
+
   it("prevent_destroy on stateful resources in prod only", () => {
     for (const type of ["aws_db_instance", "aws_s3_bucket", "aws_ebs_volume", "aws_dynamodb_table"]) {
       expect(onlyResource(prodStack.tf, type).lifecycle).toEqual({ prevent_destroy: true });

@@ -39,6 +39,8 @@ export interface WebServerProps {
    * contain "${" or "%{". Default none.
    */
   readonly bootPrelude?: readonly string[];
+  /** Snapshot the data volume when terraform deletes it (final_snapshot). Default true. */
+  readonly dataVolumeFinalSnapshot?: boolean;
 }
 
 const DATA_DEVICE = "/dev/sdf";
@@ -88,7 +90,7 @@ export class WebServer extends Construct {
       size: props.dataVolumeSizeGiB,
       type: "gp3",
       encrypted: true,
-      finalSnapshot: true,
+      finalSnapshot: props.dataVolumeFinalSnapshot ?? true,
       tags: { Name: `${props.name}-data`, [this.dataVolumeTag.key]: this.dataVolumeTag.value },
       lifecycle: { preventDestroy: props.preventDestroy ?? false },
     });

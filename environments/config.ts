@@ -67,6 +67,8 @@ export interface WebConfig {
   /** CIDRs allowed to reach HTTP/HTTPS on the web server. */
   readonly allowedIngressCidrs: readonly string[];
   readonly detailedMonitoring: boolean;
+  /** Snapshot the data volume when it is deleted (e.g. `cdktf destroy`); a paid snapshot is left behind. */
+  readonly dataVolumeFinalSnapshot: boolean;
   /** Daily snapshots of the data volume (DLM); absent = no snapshots. */
   readonly dataVolumeSnapshots?: {
     /** UTC start time, "HH:MM". */

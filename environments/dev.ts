@@ -23,6 +23,7 @@ const dev: EnvironmentConfig = {
     dataVolumeSizeGiB: 10,
     allowedIngressCidrs: ["0.0.0.0/0"],
     detailedMonitoring: false,
+    dataVolumeFinalSnapshot: false,
   },
   database: {
     instanceClass: "db.t4g.micro",

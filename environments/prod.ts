@@ -23,6 +23,7 @@ const prod: EnvironmentConfig = {
     dataVolumeSizeGiB: 50,
     allowedIngressCidrs: ["0.0.0.0/0"],
     detailedMonitoring: true,
+    dataVolumeFinalSnapshot: true,
     dataVolumeSnapshots: { time: "03:00", retainCount: 14 },
   },
   database: {

@@ -153,6 +153,7 @@ export function validateEnvironment(raw: unknown, file: string, fileName: string
     cidr(`web.allowedIngressCidrs[${i}]`, text, 0, 32),
   );
   bool("web.detailedMonitoring", web.detailedMonitoring);
+  bool("web.dataVolumeFinalSnapshot", web.dataVolumeFinalSnapshot);
   if (web.dataVolumeSnapshots !== undefined) {
     pattern("web.dataVolumeSnapshots.time", web.dataVolumeSnapshots.time, /^([01]\d|2[0-3]):[0-5]\d$/, 'a UTC time "HH:MM"');
     int("web.dataVolumeSnapshots.retainCount", web.dataVolumeSnapshots.retainCount, 1, 1000);
@@ -237,6 +238,7 @@ export function validateEnvironment(raw: unknown, file: string, fileName: string
     if (!db.multiAz) fail("database.multiAz", db.multiAz, required);
     if (!db.deletionProtection) fail("database.deletionProtection", db.deletionProtection, required);
     if (!db.finalSnapshot) fail("database.finalSnapshot", db.finalSnapshot, required);
+    if (!web.dataVolumeFinalSnapshot) fail("web.dataVolumeFinalSnapshot", web.dataVolumeFinalSnapshot, required);
     if (db.backupRetentionDays < 7) fail("database.backupRetentionDays", db.backupRetentionDays, "an integer from 7 to 35 in a production environment");
     if (!env.preventDestroy) fail("preventDestroy", env.preventDestroy, required);
     if (!profiles.tableDeletionProtection) fail("profiles.tableDeletionProtection", profiles.tableDeletionProtection, required);

@@ -107,6 +107,7 @@ export class PlatformStack extends TerraformStack {
       detailedMonitoring: env.web.detailedMonitoring,
       preventDestroy: env.preventDestroy,
       bootPrelude: [agent.userData],
+      dataVolumeFinalSnapshot: env.web.dataVolumeFinalSnapshot,
     });
     agent.grantTo(this.webServer.role);
     this.uploads.grantRead(this.webServer.role);

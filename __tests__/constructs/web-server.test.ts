@@ -92,9 +92,19 @@ describe("WebServer", () => {
     expect(onlyResource(synth({ preventDestroy: true }).tf, "aws_ebs_volume").lifecycle).toEqual({ prevent_destroy: true });
   });
 
+  it("takes a final snapshot of the data volume unless told not to", () => {
+    expect(onlyResource(synth({ dataVolumeFinalSnapshot: false }).tf, "aws_ebs_volume").final_snapshot).toBe(false);
+  });
+
   it("passes the data volume id to the boot script", () => {
     expect(template.user_data).toContain(`aws_ebs_volume.${volumeId}.id`);
     expect(template.user_data).toMatch(/^\$\{base64encode\(join\(""/);
+  });
+
+  it("boots with the script's production settings (tests override them only through the environment)", () => {
+    for (const production of ["DATAVOL_MOUNT_POINT /data)", "DATAVOL_FSTAB /etc/fstab)", "DATAVOL_WAIT_ATTEMPTS 120)", "DATAVOL_WAIT_SECONDS 5)", " /dev/sdf /dev/xvdf"]) {
+      expect(template.user_data).toContain(production);
+    }
   });
 });
 
@@ -105,11 +115,20 @@ describe("data volume boot script", () => {
     expect(() => execFileSync("bash", ["-n"], { input: script })).not.toThrow();
   });
 
-  it("formats only a blank volume and mounts it by UUID with nofail at /data", () => {
-    expect(script).toContain('if [ "$probe" -eq 2 ]; then mkfs.xfs -L data "$DEVICE";');
-    expect(script).toContain("UUID=$UUID /data xfs defaults,nofail");
-    expect(script).toContain("mkdir -p /data/tmp /data/config");
-    expect(script).toContain("/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_");
+  // What it does is tested for real on loop devices in __tests__/data-volume.loop.test.ts.
+  it("has production defaults: /data, /etc/fstab, the volume's names, a 10-minute wait", () => {
+    expect(script).toContain('DEFAULT_DEVICES="/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_$(echo "$VOLUME_ID" | tr -d -) /dev/sdf /dev/xvdf"');
+    expect(script).toContain('VOLUME_ID="vol-0123456789abcdef0"');
+    expect(script).toMatch(/^MOUNT_POINT="\$\(setting DATAVOL_MOUNT_POINT \/data\)"$/m);
+    expect(script).toMatch(/^FSTAB="\$\(setting DATAVOL_FSTAB \/etc\/fstab\)"$/m);
+    expect(script).toMatch(/^CONSOLE="\$\(setting DATAVOL_CONSOLE \/dev\/console\)"$/m);
+    expect(script).toMatch(/^WAIT_ATTEMPTS="\$\(setting DATAVOL_WAIT_ATTEMPTS 120\)"$/m);
+    expect(script).toMatch(/^WAIT_SECONDS="\$\(setting DATAVOL_WAIT_SECONDS 5\)"$/m);
+  });
+
+  it("mounts with nodev,nosuid,noexec and an fstab line with nofail", () => {
+    expect(script).toContain('OPTIONS="nodev,nosuid,noexec,nofail,x-systemd.device-timeout=30s"');
+    expect(script).toContain('ENTRY="UUID=$UUID $MOUNT_POINT xfs $OPTIONS 0 2"');
   });
 
   it("contains nothing terraform would read as template syntax", () => {
