@@ -17,7 +17,7 @@ import fc from "fast-check";
 import type { S3Event } from "aws-lambda";
 import { parseRecord } from "../functions/profile-updater/records";
 import { decide, latestUploadAfter, Observation, ProfileState } from "../functions/profile-updater/state";
-import { attributesOf } from "../functions/profile-updater/store";
+import { attributesOf, stateOf } from "../functions/profile-updater/store";
 import { LocalAws, startLocalAws } from "./support/local-aws";
 import { Content, expectedItem, LIMIT, ModelEvent, SimulatedBucket } from "./support/profile-model";
 
@@ -93,7 +93,9 @@ describe("profile item convergence (property)", () => {
             const upload = latestUploadAfter(previous, parsed.event);
             const served = upload && bucket.served(upload.key);
             const observed: Observation | undefined = served && { versionId: served.versionId, eTag: served.content.eTag, contentType: served.content.contentType, size: served.content.size };
-            states.set(parsed.event.userId, decide(previous, parsed.event, observed).state);
+            // Through the item's attribute form and back, as between two invocations.
+            const { state } = decide(previous, parsed.event, observed);
+            states.set(parsed.event.userId, stateOf({ ...attributesOf(state), revision: 1 }).state);
           }
         }
         for (const user of USERS) {
