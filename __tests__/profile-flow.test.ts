@@ -26,13 +26,13 @@ describe.each(Object.entries(stacks))("profile flow in %s", (name, s) => {
     });
   });
 
-  it("runs the bundled updater on nodejs22.x arm64 with the table name in PROFILE_TABLE_NAME", () => {
+  it("runs the bundled updater on nodejs22.x arm64 with the table and bucket names in its environment", () => {
     expect(s.json).toHaveResourceWithProperties(LambdaFunction, {
       function_name: `webplatform-${name}-profile-updater`,
       runtime: "nodejs22.x",
       architectures: ["arm64"],
       handler: "index.handler",
-      environment: { variables: { PROFILE_TABLE_NAME: ref("aws_dynamodb_table", tableId, "name") } },
+      environment: { variables: { PROFILE_TABLE_NAME: ref("aws_dynamodb_table", tableId, "name"), UPLOADS_BUCKET_NAME: ref("aws_s3_bucket", bucketId, "bucket") } },
     });
     expect(fn.source_code_hash).toMatch(/^[A-Za-z0-9+/]{43}=$/);
     expect(fn.filename).toMatch(/^assets\/.+\.zip$/);

@@ -120,6 +120,7 @@ describe("the built profile-updater bundle", () => {
     const called = new Set(aws.recorder.observed().map((c) => `${c.action} on ${calledResource(c.resource)}`));
     expect([...called].sort()).toEqual([...granted].sort());
     expect([...granted].sort()).toEqual([
+      "dynamodb:GetItem on profile table",
       "dynamodb:UpdateItem on profile table",
       's3:GetObject on uploads objects under "profile-pictures/"',
       "s3:ListBucket on uploads bucket",

@@ -91,15 +91,20 @@ describe("sequencer order (AWS: right-pad the shorter with zeros, then compare l
 describe("profile-updater handler", () => {
   it("accepts a JPEG upload and writes the avatar attributes", async () => {
     const object = await upload("profile-pictures/alice/avatar.jpg", "image/jpeg", 1024);
-    const record = created(object, at(1), "0055AED6DCD90281E5");
+    const record = s3Record({ bucket: aws.bucket, key: object.key, eventTime: at(1), sequencer: "0055AED6DCD90281E5", size: 1024, eTag: object.eTag, versionId: "3HL4kqtJvjVBH40Nrjfkd" });
     expect(await outcomes(s3Event(record))).toEqual(["accepted"]);
+    const version = { key: object.key, eventTime: "2024-05-01T10:00:01.000Z", sequencer: "0055AED6DCD90281E5" };
     expect(await aws.getProfile("alice")).toEqual({
       userId: "alice",
       avatarKey: "profile-pictures/alice/avatar.jpg",
       avatarContentType: "image/jpeg",
       avatarSize: 1024,
       avatarUpdatedAt: "2024-05-01T10:00:01.000Z",
-      avatarSequencer: "0055AED6DCD90281E5",
+      avatarVersionId: "3HL4kqtJvjVBH40Nrjfkd",
+      avatarETag: object.eTag,
+      latestUpload: { ...version, versionId: "3HL4kqtJvjVBH40Nrjfkd", eTag: object.eTag },
+      lastEvent: version,
+      revision: 1,
     });
     expect(logLines).toContainEqual(expect.objectContaining({ level: "info", key: object.key, userId: "alice", outcome: "accepted" }));
   });
@@ -120,6 +125,8 @@ describe("profile-updater handler", () => {
     ["empty userId", "profile-pictures//avatar.png", "invalid-key:missing-user-id"],
     ["no file name", "profile-pictures/carol", "invalid-key:missing-file-name"],
     ["folder marker", "profile-pictures/carol/", "invalid-key:missing-file-name"],
+    ["'.' as userId", "profile-pictures/./avatar.png", "invalid-key:dot-user-id"],
+    ["'..' as userId", "profile-pictures/../avatar.png", "invalid-key:dot-user-id"],
   ])("skips a key with %s without any AWS call or write", async (_case, key, reason) => {
     const before = aws.recorder.calls().length;
     const record = s3Record({ bucket: aws.bucket, key, eventTime: at(1), sequencer: nextSequencer(), size: 10, eTag: "abc" });
@@ -129,17 +136,28 @@ describe("profile-updater handler", () => {
     expect(logLines).toContainEqual(expect.objectContaining({ outcome: "skipped", reason, key }));
   });
 
-  it.each([["application/pdf"], ["image/gif"], ["image/svg+xml"]])("rejects %s: avatar untouched, rejection recorded", async (type) => {
+  it("skips a record of another bucket without any AWS call or write", async () => {
+    const before = aws.recorder.calls().length;
+    const key = "profile-pictures/carol/avatar.png";
+    const record = s3Record({ bucket: "someone-elses-bucket", key, eventTime: at(1), sequencer: nextSequencer(), size: 10, eTag: "abc" });
+    expect(await outcomes(s3Event(record))).toEqual(["skipped:other-bucket"]);
+    expect(aws.recorder.calls().length).toBe(before);
+    expect(await aws.getProfile("carol")).toBeUndefined();
+  });
+
+  it.each([["application/pdf"], ["image/gif"], ["image/svg+xml"]])("rejects %s: the newest upload decides, so no avatar; the rejection is recorded", async (type) => {
     const userId = `dave-${type.replace(/\W/g, "")}`;
     const good = await upload(`profile-pictures/${userId}/ok.webp`, "image/webp");
     expect(await outcomes(s3Event(created(good, at(1))))).toEqual(["accepted"]);
-    const before = await aws.getProfile(userId);
     const bad = await upload(`profile-pictures/${userId}/file`, type);
     expect(await outcomes(s3Event(created(bad, at(2))))).toEqual(["rejected:unsupported-content-type"]);
     const after = await aws.getProfile(userId);
     expect(after).toEqual({
-      ...before,
+      userId,
+      latestUpload: { key: bad.key, eventTime: at(2), sequencer: expect.any(String), eTag: bad.eTag },
+      lastEvent: { key: bad.key, eventTime: at(2), sequencer: expect.any(String) },
       lastRejectedUpload: { key: bad.key, reason: "unsupported-content-type", eventTime: at(2), sequencer: expect.any(String), contentType: type, size: 2048 },
+      revision: 2,
     });
   });
 
@@ -147,7 +165,8 @@ describe("profile-updater handler", () => {
     const limit = 5 * 1024 * 1024;
     const big = await upload("profile-pictures/erin/big.png", "image/png", limit + 1);
     expect(await outcomes(s3Event(created(big, at(1))))).toEqual(["rejected:too-large"]);
-    expect(await aws.getProfile("erin")).toEqual({ userId: "erin", lastRejectedUpload: expect.objectContaining({ reason: "too-large", size: limit + 1 }) });
+    expect(await aws.getProfile("erin")).toMatchObject({ userId: "erin", lastRejectedUpload: expect.objectContaining({ reason: "too-large", size: limit + 1 }) });
+    expect(await aws.getProfile("erin")).not.toHaveProperty("avatarKey");
     const edge = await upload("profile-pictures/erin/edge.png", "image/png", limit);
     expect(await outcomes(s3Event(created(edge, at(2))))).toEqual(["accepted"]);
     expect(await aws.getProfile("erin")).toMatchObject({ avatarKey: edge.key, avatarSize: limit });
@@ -174,7 +193,7 @@ describe("profile-updater handler", () => {
     const later = created(object, at(1), "0055AED6DCD90281E6"); // = ...E600
     const earlier = created(object, at(1), "0055AED6DCD90281E5FF");
     expect(await outcomes(s3Event(later, earlier))).toEqual(["accepted", "stale"]);
-    expect(await aws.getProfile("heidi")).toMatchObject({ avatarSequencer: "0055AED6DCD90281E6" });
+    expect(await aws.getProfile("heidi")).toMatchObject({ latestUpload: { sequencer: "0055AED6DCD90281E6" } });
     const other = await upload("profile-pictures/ivan/a.png", "image/png");
     expect(await outcomes(s3Event(created(other, at(1), "0055AED6DCD90281E5FF"), created(other, at(1), "0055AED6DCD90281E6")))).toEqual(["accepted", "accepted"]);
   });
@@ -182,39 +201,42 @@ describe("profile-updater handler", () => {
   it("removes the avatar when its object is deleted, and a late older upload does not bring one back", async () => {
     const old = await upload("profile-pictures/judy/old.png", "image/png");
     const current = await upload("profile-pictures/judy/current.png", "image/png");
-    expect(await outcomes(s3Event(created(current, at(2))))).toEqual(["accepted"]);
+    const currentCreated = created(current, at(2));
+    expect(await outcomes(s3Event(currentCreated))).toEqual(["accepted"]);
     await aws.deleteObject(current.key);
     expect(await outcomes(s3Event(removed(current.key, at(3))))).toEqual(["removed"]);
     const item = await aws.getProfile("judy");
     expect(item).toEqual({
       userId: "judy",
-      avatarRemovedKey: current.key,
-      avatarRemovedUpdatedAt: at(2),
-      avatarRemovedSequencer: expect.any(String),
-      avatarRemovedAt: at(3),
+      latestUpload: { key: current.key, eventTime: at(2), sequencer: expect.any(String), eTag: current.eTag },
+      lastEvent: { key: current.key, eventTime: at(3), sequencer: expect.any(String) },
+      revision: 2,
     });
     // Delivered late: an upload older than the removed avatar (its object still exists) ...
     expect(await outcomes(s3Event(created(old, at(1))))).toEqual(["stale"]);
     // ... and the deleted object's own duplicate create event.
-    expect(await outcomes(s3Event(created(current, at(2))))).toEqual(["skipped:object-gone"]);
+    expect(await outcomes(s3Event(currentCreated))).toEqual(["stale"]);
     expect(await aws.getProfile("judy")).toEqual(item);
   });
 
   it("applies an upload made before a delete but delivered after it, as in-order processing would", async () => {
     const first = await upload("profile-pictures/ken/first.png", "image/png");
     const second = await upload("profile-pictures/ken/second.png", "image/png");
-    expect(await outcomes(s3Event(created(first, at(1)), removed(first.key, at(3)), created(second, at(2))))).toEqual(["accepted", "removed", "accepted"]);
+    await aws.deleteObject(first.key);
+    const events = s3Event(created(first, at(1)), removed(first.key, at(3)), created(second, at(2)));
+    expect(await outcomes(events)).toEqual(["skipped:object-gone", "unchanged", "accepted"]);
     expect(await aws.getProfile("ken")).toEqual(expect.objectContaining({ avatarKey: second.key, avatarUpdatedAt: at(2) }));
-    expect(await aws.getProfile("ken")).not.toHaveProperty("avatarRemovedKey");
+    expect(await aws.getProfile("ken")).toMatchObject({ lastEvent: { key: first.key, eventTime: at(3) } });
   });
 
-  it("does nothing when an old avatar is deleted after a newer upload", async () => {
+  it("keeps the avatar when an older picture is deleted after a newer upload", async () => {
     const old = await upload("profile-pictures/liam/old.png", "image/png");
     const current = await upload("profile-pictures/liam/new.png", "image/png");
     expect(await outcomes(s3Event(created(old, at(1)), created(current, at(2))))).toEqual(["accepted", "accepted"]);
     const item = await aws.getProfile("liam");
-    expect(await outcomes(s3Event(removed(old.key, at(3))))).toEqual(["not-current-avatar"]);
-    expect(await aws.getProfile("liam")).toEqual(item);
+    await aws.deleteObject(old.key);
+    expect(await outcomes(s3Event(removed(old.key, at(3))))).toEqual(["unchanged"]);
+    expect(await aws.getProfile("liam")).toEqual({ ...item, lastEvent: { key: old.key, eventTime: at(3), sequencer: expect.any(String) }, revision: 3 });
   });
 
   it("keeps a newer re-upload of the same key when the older delete arrives late", async () => {
@@ -222,17 +244,19 @@ describe("profile-updater handler", () => {
     expect(await outcomes(s3Event(created(first, at(1))))).toEqual(["accepted"]);
     const deleteEvent = removed(first.key, at(2));
     const again = await upload(first.key, "image/jpeg", 4096);
-    expect(await outcomes(s3Event(created(again, at(3)), deleteEvent))).toEqual(["accepted", "not-current-avatar"]);
-    expect(await aws.getProfile("mia")).toMatchObject({ avatarKey: first.key, avatarContentType: "image/jpeg", avatarUpdatedAt: at(3) });
-    // The first upload's event, replayed now, sees another object under its key: superseded.
-    expect(await outcomes(s3Event(created(first, at(1))))).toEqual(["skipped:superseded"]);
+    expect(await outcomes(s3Event(created(again, at(3)), deleteEvent))).toEqual(["accepted", "unchanged"]);
+    expect(await aws.getProfile("mia")).toMatchObject({ avatarKey: first.key, avatarContentType: "image/jpeg", avatarUpdatedAt: at(3), avatarETag: again.eTag });
+    // The first upload's event, replayed now, is older than the newest upload: it changes nothing.
+    expect(await outcomes(s3Event(created(first, at(1))))).toEqual(["stale"]);
+    expect(await aws.getProfile("mia")).toMatchObject({ avatarETag: again.eTag, avatarUpdatedAt: at(3) });
   });
 
   it("skips an upload whose object was deleted before HeadObject", async () => {
     const object = await upload("profile-pictures/nina/gone.png", "image/png");
     await aws.deleteObject(object.key);
     expect(await outcomes(s3Event(created(object, at(1))))).toEqual(["skipped:object-gone"]);
-    expect(await aws.getProfile("nina")).toBeUndefined();
+    expect(await aws.getProfile("nina")).toMatchObject({ latestUpload: { key: object.key }, lastEvent: { key: object.key } });
+    expect(await aws.getProfile("nina")).not.toHaveProperty("avatarKey");
     expect(callsFor(aws.bucket).filter((c) => c.action === "s3:ListBucket" && c.status === 404)).not.toHaveLength(0);
   });
 
@@ -292,21 +316,22 @@ describe("profile-updater handler", () => {
     expect(logLines.at(-1)).toMatchObject({ level: "error", key: object.key, outcome: "failed", transient });
   });
 
-  it("throws when PROFILE_TABLE_NAME is missing (a deployment error, not an input error)", async () => {
-    const tableName = process.env.PROFILE_TABLE_NAME;
-    delete process.env.PROFILE_TABLE_NAME;
+  it.each(["PROFILE_TABLE_NAME", "UPLOADS_BUCKET_NAME"])("throws when %s is missing (a deployment error, not an input error)", async (name) => {
+    const value = process.env[name];
+    delete process.env[name];
     try {
-      await expect(handler(s3Event())).rejects.toThrow(/PROFILE_TABLE_NAME/);
+      await expect(handler(s3Event())).rejects.toThrow(new RegExp(name));
     } finally {
-      process.env.PROFILE_TABLE_NAME = tableName;
+      process.env[name] = value;
     }
   });
 
-  it("needs exactly UpdateItem on the table, GetObject under profile-pictures/ and ListBucket for 404s", () => {
+  it("needs exactly GetItem and UpdateItem on the table, GetObject under profile-pictures/ and ListBucket for 404s", () => {
     // s3:ListBucket is implied by the "object-gone" path: without it S3 answers 403, not 404.
-    expect(aws.recorder.actions()).toEqual(new Set(["dynamodb:UpdateItem", "s3:GetObject", "s3:ListBucket"]));
+    expect(aws.recorder.actions()).toEqual(new Set(["dynamodb:GetItem", "dynamodb:UpdateItem", "s3:GetObject", "s3:ListBucket"]));
     const observed = aws.recorder.observed();
     const resourcesOf = (action: string) => [...new Set(observed.filter((c) => c.action === action).map((c) => c.resource))];
+    expect(resourcesOf("dynamodb:GetItem")).toEqual([aws.tableName]);
     expect(resourcesOf("dynamodb:UpdateItem")).toEqual([aws.tableName]);
     expect(resourcesOf("s3:ListBucket")).toEqual([aws.bucket]);
     for (const resource of resourcesOf("s3:GetObject")) expect(resource).toMatch(new RegExp(`^${aws.bucket}/profile-pictures/[^/]+/.+`));

@@ -158,13 +158,15 @@ export class PlatformStack extends TerraformStack {
       tracing: updater.tracing,
       alarmActions: [this.alarmTopic.arn, ...(updater.alarmActions ?? [])],
       logRetentionDays: env.logRetentionDays,
-      environment: { PROFILE_TABLE_NAME: this.profiles.name },
+      environment: { PROFILE_TABLE_NAME: this.profiles.name, UPLOADS_BUCKET_NAME: this.uploads.name },
     });
-    // Exactly what the handler calls (HeadObject needs s3:GetObject, and s3:ListBucket so that an
-    // object deleted before processing answers 404 — skipped — rather than 403 — retried; writes
-    // are conditional UpdateItems). __tests__/profile-updater.bundle.test.ts proves the match.
+    // Exactly what the handler calls (HeadObject of the current object needs s3:GetObject, and
+    // s3:ListBucket so that a deleted object answers 404 — no avatar — rather than 403 — retried;
+    // it reads the item (GetItem) and writes it with conditional UpdateItems).
+    // __tests__/profile-updater.bundle.test.ts proves the match.
     this.uploads.grantRead(this.profileUpdater.role, PROFILE_PICTURES_PREFIX);
     this.uploads.grantList(this.profileUpdater.role);
+    this.profiles.grantReadData(this.profileUpdater.role, ["GetItem"]);
     this.profiles.grantWriteData(this.profileUpdater.role, ["UpdateItem"]);
     this.uploads.addEventNotification(this.profileUpdater, {
       events: ["s3:ObjectCreated:*", "s3:ObjectRemoved:*"],

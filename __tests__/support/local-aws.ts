@@ -61,6 +61,7 @@ export async function startLocalAws(options: { tableName?: string; bucket?: stri
     AWS_ENDPOINT_URL_DYNAMODB: dynamoProxy.endpoint,
     AWS_ENDPOINT_URL_S3: s3Proxy.endpoint,
     PROFILE_TABLE_NAME: tableName,
+    UPLOADS_BUCKET_NAME: bucket,
   };
   if (options.maxAttempts !== undefined) env.AWS_MAX_ATTEMPTS = String(options.maxAttempts);
 

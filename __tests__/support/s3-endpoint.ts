@@ -80,6 +80,8 @@ export interface RecordOptions {
   readonly sequencer: string;
   readonly size?: number;
   readonly eTag?: string;
+  /** `s3.object.versionId` (versioned buckets). */
+  readonly versionId?: string;
   readonly eventName?: string;
 }
 
@@ -88,6 +90,7 @@ export function s3Record(options: RecordOptions): S3EventRecord {
   const object: S3EventRecord["s3"]["object"] = { key: options.rawKey ?? encodeEventKey(options.key), sequencer } as S3EventRecord["s3"]["object"];
   if (options.size !== undefined) object.size = options.size;
   if (options.eTag !== undefined) object.eTag = options.eTag.replace(/"/g, "");
+  if (options.versionId !== undefined) object.versionId = options.versionId;
   return {
     eventVersion: "2.1",
     eventSource: "aws:s3",

@@ -1,6 +1,6 @@
 /**
- * Error classification. Two outcomes are normal and never thrown: a failed condition check (a stale
- * or duplicate event) and an object that no longer exists. Everything else fails the record; the
+ * Error classification. Two outcomes are normal and never thrown: a failed condition check (another
+ * invocation wrote the item first: read and decide again) and an object that no longer exists. Everything else fails the record; the
  * handler throws after the whole event so that Lambda retries it (the handler is idempotent).
  * `transient` only labels the log line: throttling, 5xx and network errors are expected to pass on
  * retry; others (access denied, validation) need a fix, and the retry/failure destination keeps the
@@ -17,6 +17,7 @@ const THROTTLING_NAMES = new Set([
   "SlowDown",
   "LimitExceededException",
   "TransactionConflictException",
+  "ConcurrentUpdateConflict", // process-record.ts: other invocations kept changing the same item
 ]);
 
 const NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH"]);

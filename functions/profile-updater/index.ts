@@ -1,11 +1,13 @@
 /**
- * profile-updater: S3 `ObjectCreated:*` / `ObjectRemoved:*` events under `profile-pictures/` ->
- * the user's avatar attributes in the profile table (env `PROFILE_TABLE_NAME`, key `userId`).
+ * profile-updater: S3 `ObjectCreated:*` / `ObjectRemoved:*` events under `profile-pictures/` of the
+ * uploads bucket (env `UPLOADS_BUCKET_NAME`) -> the user's avatar attributes in the profile table
+ * (env `PROFILE_TABLE_NAME`, key `userId`). The rule is in state.ts.
  *
  * - Every record of an event is processed; failed records are thrown together at the end so that
- *   Lambda retries the event. Replays are harmless: each write is a conditional UpdateItem that an
- *   equal or older event cannot pass.
- * - Malformed input is logged and dropped (a retry could not fix it).
+ *   Lambda retries the event. Replays are harmless: the item is a function of the events seen and
+ *   of what S3 serves, so processing an event again changes nothing.
+ * - Malformed input is logged and dropped (a retry could not fix it); records of another bucket
+ *   are skipped.
  * - One structured log line per record (key, userId, outcome).
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -40,7 +42,7 @@ interface Handled {
 }
 
 async function handleRecord(deps: Dependencies, record: unknown, index: number): Promise<Handled> {
-  const parsed = parseRecord(record);
+  const parsed = parseRecord(record, deps.bucket);
   if (parsed.type !== "event") {
     const outcome = parsed.type === "malformed" ? "malformed" : "skipped";
     const result: RecordResult = { index, outcome, key: parsed.key, reason: parsed.reason };
@@ -49,7 +51,7 @@ async function handleRecord(deps: Dependencies, record: unknown, index: number):
   }
   const { event } = parsed;
   const base = { index, key: event.key, userId: event.userId };
-  const context = { eventName: event.eventName, eventTime: event.version.eventTime, sequencer: event.version.sequencer, size: event.size };
+  const context = { eventName: event.eventName, eventTime: event.version.eventTime, sequencer: event.version.sequencer, versionId: event.versionId, size: event.size };
   try {
     const applied: Applied = await applyEvent(deps, event);
     log("info", "record processed", { ...base, outcome: applied.outcome, reason: applied.reason, ...context, contentType: applied.contentType });
@@ -63,13 +65,15 @@ async function handleRecord(deps: Dependencies, record: unknown, index: number):
 export const handler = async (event: S3Event): Promise<HandlerResult> => {
   const tableName = process.env.PROFILE_TABLE_NAME;
   if (!tableName) throw new Error("profile-updater: environment variable PROFILE_TABLE_NAME is not set");
+  const bucket = process.env.UPLOADS_BUCKET_NAME;
+  if (!bucket) throw new Error("profile-updater: environment variable UPLOADS_BUCKET_NAME is not set");
   const records: unknown = (event as { Records?: unknown } | null | undefined)?.Records;
   if (!Array.isArray(records) || records.length === 0) {
     log("warn", "event has no S3 records; nothing to do", { outcome: "malformed", eventKeys: event && typeof event === "object" ? Object.keys(event) : typeof event });
     return { results: [] };
   }
 
-  const deps: Dependencies = { ddb, s3, tableName };
+  const deps: Dependencies = { ddb, s3, tableName, bucket };
   const results: RecordResult[] = [];
   const errors: unknown[] = [];
   for (const [index, record] of records.entries()) {

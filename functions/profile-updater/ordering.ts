@@ -1,20 +1,24 @@
 /**
- * Ordering of S3 events, so that an older or duplicate event never overwrites a newer one.
+ * Ordering of S3 events: which upload is the newest, which event is the watermark (state.ts).
  *
  * An event's version is (eventTime, sequencer, key), compared in that order:
  * - `eventTime` is normalized to `Date#toISOString()` (always `YYYY-MM-DDTHH:mm:ss.sssZ`), so that
- *   DynamoDB's byte-wise string comparison is chronological.
+ *   byte-wise string comparison is chronological.
  * - `sequencer` breaks ties. AWS: "The sequencers can be of different lengths. To compare these
  *   values, first right pad the shorter value with zeros, and then do a lexicographical
  *   comparison." (Amazon S3 User Guide, "Event message structure"; older editions of the guide said
  *   "left pad", the current one says right pad.) Right-padding with "0" — the smallest hex digit —
- *   is the same as removing trailing zeros and comparing the rest byte-wise, which DynamoDB can do
- *   in a condition expression. So the stored sequencer is upper-case hex without trailing zeros
- *   ("0" when nothing is left).
+ *   is the same as removing trailing zeros and comparing the rest byte-wise. So the stored
+ *   sequencer is upper-case hex without trailing zeros ("0" when nothing is left).
  * - AWS also says sequencers of different keys are not comparable. For two different keys at the
  *   same millisecond the rule above still gives a total, deterministic order (every delivery order
  *   converges on the same winner), it just does not claim to be the real order. The key is the last
  *   tie-breaker; the same key, time and sequencer is a duplicate, never "newer".
+ * - Time comes first even for one key, because only a total order makes "the newest" independent
+ *   of delivery order (mixing per-key sequencer order with cross-key time order can cycle). Should
+ *   S3 ever stamp two events of one key with times in the opposite order of their sequencers, the
+ *   item still converges and stays honest: the upload taken as newest is then not the object S3
+ *   serves, so there is no avatar until the next upload.
  */
 export interface EventVersion {
   readonly eventTime: string;
@@ -45,30 +49,7 @@ function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The order the condition expressions implement, for code and tests that reason outside DynamoDB. */
+/** The order of events: (eventTime, sequencer, key). */
 export function compareVersions(a: EventVersion, b: EventVersion): number {
   return compareStrings(a.eventTime, b.eventTime) || compareStrings(a.sequencer, b.sequencer) || compareStrings(a.key, b.key);
-}
-
-/** Expression paths of a stored version, e.g. `#avatarUpdatedAt` or `#lastRejectedUpload.#eventTime`. */
-export interface VersionPaths {
-  readonly eventTime: string;
-  readonly sequencer: string;
-  readonly key: string;
-}
-
-/**
- * Condition "the event (values) is newer than the version stored at `paths`, or none is stored":
- * a lexicographic comparison of (eventTime, sequencer, key), written as a flat disjunction (nested
- * parentheses cost dynalite's expression parser ~5x per level; DynamoDB does not care).
- * `values` are the placeholder names of the event's normalized version.
- */
-export function newerThanStored(paths: VersionPaths, values: VersionPaths): string {
-  const { eventTime: t, sequencer: s, key: k } = paths;
-  const v = values;
-  return (
-    `(attribute_not_exists(${t}) OR ${t} < ${v.eventTime}` +
-    ` OR (${t} = ${v.eventTime} AND ${s} < ${v.sequencer})` +
-    ` OR (${t} = ${v.eventTime} AND ${s} = ${v.sequencer} AND ${k} < ${v.key}))`
-  );
 }

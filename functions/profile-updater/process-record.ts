@@ -1,27 +1,37 @@
 /**
- * What one S3 record does to the profile table. Every path ends in a single conditional
- * `UpdateItem` or in no write at all, so a record is applied completely or not at all, and
- * replaying it changes nothing.
+ * What one S3 record does to the profile table: read the user's item, ask S3 what it serves now for
+ * the newest upload's key, decide (state.ts), write conditionally on the revision read.
+ *
+ * Why the result does not depend on delivery order: the decision uses only maxima of the events
+ * seen and an S3 answer. Every processing ends in a successful conditional write (a no-change write
+ * still checks the revision), so writes are serialized and each one read the item after the
+ * previous one. The last write therefore (a) knows the newest upload of all processed events and
+ * (b) asked S3 after every action whose event was processed before it, i.e. it sees the final
+ * object. A write that lost the race reads and decides again; after MAX_ATTEMPTS it fails the
+ * record (transient) and Lambda retries the event.
  */
-import { DynamoDBDocumentClient, UpdateCommand, UpdateCommandInput } from "@aws-sdk/lib-dynamodb";
-import { HeadObjectCommand, HeadObjectCommandOutput, S3Client } from "@aws-sdk/client-s3";
-import { isConditionalCheckFailed, isObjectGone } from "./errors";
+import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { isObjectGone } from "./errors";
+import { compareVersions } from "./ordering";
 import { ProfileEvent, unquoteETag } from "./records";
-import { acceptedUploadUpdate, rejectedUploadUpdate, removedObjectUpdate } from "./updates";
-import { validateUpload } from "./validation";
+import { decide, latestUploadAfter, Observation, UploadStatus } from "./state";
+import { readState, writeState } from "./store";
 
 export interface Dependencies {
   readonly ddb: DynamoDBDocumentClient;
   readonly s3: S3Client;
   readonly tableName: string;
+  readonly bucket: string;
 }
 
 export type Outcome =
-  | "accepted" // avatar set
-  | "rejected" // type or size not allowed; lastRejectedUpload set, avatar untouched
-  | "removed" // current avatar's object deleted; avatar attributes removed
-  | "stale" // condition failed: a newer (or the same) event was already applied
-  | "not-current-avatar" // removed object is not the current avatar, or a newer upload replaced it
+  | "accepted" // this upload is the newest and the avatar
+  | "rejected" // this upload is the newest, S3 serves it, its type or size is not allowed: no avatar
+  | "removed" // the avatar is gone after this event (its object deleted, overwritten, ...)
+  | "restored" // an avatar exists after this event and did not before (e.g. a delete marker removed)
+  | "unchanged" // the avatar is the same before and after this event
+  | "stale" // an upload event older than (or equal to) the newest upload already seen
   | "skipped" // nothing to do (see reason)
   | "malformed" // not an S3 record we can read
   | "failed"; // error; the handler throws after the whole event
@@ -32,52 +42,46 @@ export interface Applied {
   readonly contentType?: string;
 }
 
-/** Runs a conditional update; `false` when the condition did not hold (stale or duplicate event). */
-async function conditionalUpdate(deps: Dependencies, input: UpdateCommandInput): Promise<boolean> {
-  try {
-    await deps.ddb.send(new UpdateCommand(input));
-    return true;
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return false;
-    throw error;
-  }
+/** Attempts of read-decide-write when other invocations keep changing the same item. */
+export const MAX_ATTEMPTS = 8;
+
+export class ConcurrentUpdateError extends Error {
+  override readonly name = "ConcurrentUpdateConflict";
 }
 
-async function headObject(deps: Dependencies, event: ProfileEvent): Promise<HeadObjectCommandOutput | undefined> {
+async function observe(deps: Dependencies, key: string): Promise<Observation | undefined> {
   try {
-    return await deps.s3.send(new HeadObjectCommand({ Bucket: event.bucket, Key: event.key }));
+    const head = await deps.s3.send(new HeadObjectCommand({ Bucket: deps.bucket, Key: key }));
+    return { versionId: head.VersionId, eTag: unquoteETag(head.ETag), contentType: head.ContentType, size: head.ContentLength };
   } catch (error) {
     if (isObjectGone(error)) return undefined;
     throw error;
   }
 }
 
-async function applyCreated(deps: Dependencies, event: ProfileEvent): Promise<Applied> {
-  // The event has no content type: ask S3. A deleted object is skipped (its delete event follows).
-  const head = await headObject(deps, event);
-  if (head === undefined) return { outcome: "skipped", reason: "object-gone" };
-  // Overwritten since this event: the object's own newer event will be (or was) applied instead.
-  const currentETag = unquoteETag(head.ETag);
-  if (event.eTag !== undefined && currentETag !== undefined && currentETag !== event.eTag) {
-    return { outcome: "skipped", reason: "superseded" };
+function outcomeOf(event: ProfileEvent, isNewestUpload: boolean, status: UploadStatus, hadAvatar: boolean, hasAvatar: boolean): Applied {
+  if (event.kind === "created") {
+    if (!isNewestUpload) return { outcome: "stale" };
+    if (status === "accepted" || status === "rejected") return { outcome: status };
+    return { outcome: "skipped", reason: status };
   }
-  const verdict = validateUpload(head.ContentType, event.size ?? head.ContentLength);
-  const { userId, version } = event;
-  if (verdict.accepted) {
-    const { contentType, size } = verdict;
-    const written = await conditionalUpdate(deps, acceptedUploadUpdate(deps.tableName, { userId, version, contentType, size }));
-    return written ? { outcome: "accepted", contentType } : { outcome: "stale", contentType };
-  }
-  const { reason, contentType, size } = verdict;
-  const written = await conditionalUpdate(deps, rejectedUploadUpdate(deps.tableName, { userId, version, reason, contentType, size }));
-  return { outcome: written ? "rejected" : "stale", reason, contentType };
+  if (hadAvatar && !hasAvatar) return { outcome: "removed" };
+  if (!hadAvatar && hasAvatar) return { outcome: "restored" };
+  return { outcome: "unchanged" };
 }
 
-async function applyRemoved(deps: Dependencies, event: ProfileEvent): Promise<Applied> {
-  const written = await conditionalUpdate(deps, removedObjectUpdate(deps.tableName, event.userId, event.version));
-  return { outcome: written ? "removed" : "not-current-avatar" };
-}
-
-export function applyEvent(deps: Dependencies, event: ProfileEvent): Promise<Applied> {
-  return event.kind === "created" ? applyCreated(deps, event) : applyRemoved(deps, event);
+export async function applyEvent(deps: Dependencies, event: ProfileEvent): Promise<Applied> {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
+    const read = await readState(deps.ddb, deps.tableName, event.userId);
+    const upload = latestUploadAfter(read.state, event);
+    const observed = upload === undefined ? undefined : await observe(deps, upload.key);
+    const { state, status } = decide(read.state, event, observed);
+    if (!(await writeState(deps.ddb, deps.tableName, event.userId, read, state))) continue;
+    const previous = read.state.latestUpload;
+    const isNewestUpload = event.kind === "created" && (previous === undefined || compareVersions(event.version, previous) > 0);
+    const applied = outcomeOf(event, isNewestUpload, status, read.state.avatar !== undefined, state.avatar !== undefined);
+    const reason = applied.reason ?? (status === "rejected" ? state.rejection?.reason : undefined);
+    return { ...applied, reason, contentType: state.avatar?.contentType ?? state.rejection?.contentType };
+  }
+  throw new ConcurrentUpdateError(`the item of user ${JSON.stringify(event.userId)} changed during each of ${MAX_ATTEMPTS} attempts`);
 }

@@ -18,6 +18,8 @@ export interface ProfileEvent {
   readonly size?: number;
   /** ETag from the record, without quotes. */
   readonly eTag?: string;
+  /** Version id from the record (versioned bucket): the version created, or the one deleted. */
+  readonly versionId?: string;
   readonly version: EventVersion;
 }
 
@@ -44,7 +46,8 @@ export function unquoteETag(eTag: string | undefined): string | undefined {
   return eTag.replace(/^"(.*)"$/, "$1");
 }
 
-export function parseRecord(record: unknown): ParsedRecord {
+/** `uploadsBucket`: records of any other bucket are skipped (defence in depth: only it notifies). */
+export function parseRecord(record: unknown, uploadsBucket: string): ParsedRecord {
   if (!isObject(record)) return { type: "malformed", reason: "record is not an object" };
   if (record.eventSource !== "aws:s3") return { type: "malformed", reason: "not an S3 record (eventSource)" };
   const s3 = record.s3;
@@ -54,6 +57,7 @@ export function parseRecord(record: unknown): ParsedRecord {
     return { type: "malformed", reason: "record has no s3.bucket.name / s3.object.key" };
   }
   const rawKey = object.key;
+  if (bucket !== uploadsBucket) return { type: "skip", reason: "other-bucket", key: rawKey };
   if (typeof record.eventName !== "string") return { type: "malformed", reason: "record has no eventName", key: rawKey };
   const eventName = record.eventName;
   const kind = eventKind(eventName);
@@ -71,8 +75,9 @@ export function parseRecord(record: unknown): ParsedRecord {
 
   const size = typeof object.size === "number" ? object.size : undefined;
   const eTag = typeof object.eTag === "string" ? unquoteETag(object.eTag) : undefined;
+  const versionId = typeof object.versionId === "string" && object.versionId !== "" ? object.versionId : undefined;
   return {
     type: "event",
-    event: { kind, eventName, bucket, key, userId: parsedKey.userId, size, eTag, version: { eventTime, sequencer, key } },
+    event: { kind, eventName, bucket, key, userId: parsedKey.userId, size, eTag, versionId, version: { eventTime, sequencer, key } },
   };
 }
