@@ -36,6 +36,7 @@ describe.each(both)("%s stack", (name, s) => {
   it("has the outputs reviewers and scripts rely on", () => {
     expect(Object.keys(s.tf.output ?? {}).sort()).toEqual(
       [
+        "cdn_distribution_id",
         "db_endpoint",
         "db_master_secret_arn",
         "profile_table_name",
@@ -43,11 +44,10 @@ describe.each(both)("%s stack", (name, s) => {
         "profile_updater_function_name",
         "uploads_bucket_name",
         "vpc_id",
-        "web_public_dns",
         "web_url",
       ].sort(),
     );
-    expect(s.tf.output?.web_url.value).toMatch(/^http:\/\/\$\{aws_instance\.[^.]+\.public_dns\}$/);
+    expect(s.tf.output?.web_url.value).toMatch(/^https:\/\/\$\{aws_cloudfront_distribution\.[^.]+\.domain_name\}$/);
     expect(s.tf.output?.db_master_secret_arn.value).toMatch(/master_user_secret\[0\]\.secret_arn/);
   });
 
@@ -132,6 +132,7 @@ describe("dev and prod differ by their config", () => {
     expect(count(devStack, "aws_dlm_lifecycle_policy")).toBe(0);
     const logGroups = Object.values(resourcesOf(prodStack.tf, "aws_cloudwatch_log_group"));
     expect(logGroups.map((g) => [g.name, g.retention_in_days]).sort()).toEqual([
+      ["/aws/cloudfront/webplatform-prod-web", 365],
       ["/aws/lambda/webplatform-prod-profile-updater", 365],
       ["/vpc/webplatform-prod/flow-logs", 365],
     ]);
