@@ -200,7 +200,13 @@ describe("invalid config stops with one message naming file, field and allowed v
       "custom domain with neither a certificate nor a zone",
       dev,
       (e) => (e.edge.domain = { names: ["app.example.com"] }),
-      devError("edge.domain is {}; allowed: exactly one of certificateArn (an issued ACM certificate in us-east-1) and hostedZoneId (a Route 53 zone in which one is created)."),
+      devError("edge.domain.certificateArn is missing; allowed: an issued ACM certificate in us-east-1 covering the names, or instead edge.domain.hostedZoneId (a Route 53 zone in which one is created)."),
+    ],
+    [
+      "custom domain with both a certificate and a zone",
+      dev,
+      (e) => (e.edge.domain = { names: ["app.example.com"], certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0123abcd-0123-4567-89ab-0123456789ab", hostedZoneId: "Z0123456789ABCDEFGHIJ" }),
+      devError('edge.domain.hostedZoneId is "Z0123456789ABCDEFGHIJ"; allowed: absent when edge.domain.certificateArn is set (exactly one of the two).'),
     ],
     [
       "custom domain certificate outside us-east-1",

@@ -152,8 +152,11 @@ export function validateEnvironment(raw: unknown, file: string, fileName: string
     if (names.length < 1 || names.length > 10 || new Set(names).size !== names.length) fail("edge.domain.names", names, "1 to 10 distinct host names");
     names.forEach((n, i) => pattern(`edge.domain.names[${i}]`, n, HOST_NAME, 'a lower-case DNS host name such as "app.example.com" (a wildcard only as the first label)'));
     const { certificateArn, hostedZoneId } = edge.domain;
-    if ((certificateArn === undefined) === (hostedZoneId === undefined)) {
-      fail("edge.domain", { certificateArn, hostedZoneId }, "exactly one of certificateArn (an issued ACM certificate in us-east-1) and hostedZoneId (a Route 53 zone in which one is created)");
+    if (certificateArn === undefined && hostedZoneId === undefined) {
+      fail("edge.domain.certificateArn", certificateArn, "an issued ACM certificate in us-east-1 covering the names, or instead edge.domain.hostedZoneId (a Route 53 zone in which one is created)");
+    }
+    if (certificateArn !== undefined && hostedZoneId !== undefined) {
+      fail("edge.domain.hostedZoneId", hostedZoneId, "absent when edge.domain.certificateArn is set (exactly one of the two)");
     }
     if (certificateArn !== undefined) {
       pattern("edge.domain.certificateArn", certificateArn, /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, "an ACM certificate ARN in us-east-1 (CloudFront uses certificates from us-east-1 only)");
