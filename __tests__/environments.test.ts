@@ -178,6 +178,84 @@ describe("invalid config stops with one message naming file, field and allowed v
       (e) => (e.tags = { Environment: "x" }),
       devError('tags.Environment is "x"; allowed: any tag except "Project", "Environment", "ManagedBy" (set by the stack).'),
     ],
+    [
+      "unknown edge origin",
+      dev,
+      (e) => ((e.edge as { origin: string }).origin = "alb"),
+      devError('edge.origin is "alb"; allowed: "public", "vpcOrigin".'),
+    ],
+    [
+      "a VPC origin without NAT",
+      dev,
+      (e) => (e.edge.origin = "vpcOrigin"),
+      devError('network.natMode is "none"; allowed: "single" or "perAz" when edge.origin is "vpcOrigin" (the private web server reaches SSM, Secrets Manager and CloudWatch Logs through NAT).'),
+    ],
+    [
+      "origin-facing prefix list that is not a prefix list id",
+      dev,
+      (e) => (e.edge.originFacingPrefixListId = "com.amazonaws.global.cloudfront.origin-facing"),
+      devError('edge.originFacingPrefixListId is "com.amazonaws.global.cloudfront.origin-facing"; allowed: the id of the AWS-managed prefix list com.amazonaws.global.cloudfront.origin-facing in eu-west-1 (e.g. "pl-4fa04526" in eu-west-1).'),
+    ],
+    [
+      "custom domain with neither a certificate nor a zone",
+      dev,
+      (e) => (e.edge.domain = { names: ["app.example.com"] }),
+      devError("edge.domain.certificateArn is missing; allowed: an issued ACM certificate in us-east-1 covering the names, or instead edge.domain.hostedZoneId (a Route 53 zone in which one is created)."),
+    ],
+    [
+      "custom domain with both a certificate and a zone",
+      dev,
+      (e) => (e.edge.domain = { names: ["app.example.com"], certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0123abcd-0123-4567-89ab-0123456789ab", hostedZoneId: "Z0123456789ABCDEFGHIJ" }),
+      devError('edge.domain.hostedZoneId is "Z0123456789ABCDEFGHIJ"; allowed: absent when edge.domain.certificateArn is set (exactly one of the two).'),
+    ],
+    [
+      "custom domain certificate outside us-east-1",
+      dev,
+      (e) => (e.edge.domain = { names: ["app.example.com"], certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0123abcd-0123-4567-89ab-0123456789ab" }),
+      devError('edge.domain.certificateArn is "arn:aws:acm:eu-west-1:123456789012:certificate/0123abcd-0123-4567-89ab-0123456789ab"; allowed: an ACM certificate ARN in us-east-1 (CloudFront uses certificates from us-east-1 only).'),
+    ],
+    [
+      "custom domain name with an upper-case letter",
+      dev,
+      (e) => (e.edge.domain = { names: ["App.example.com"], hostedZoneId: "Z0123456789ABCDEFGHIJ" }),
+      devError('edge.domain.names[0] is "App.example.com"; allowed: a lower-case DNS host name such as "app.example.com" (a wildcard only as the first label).'),
+    ],
+    [
+      "login rate limit below what WAF accepts",
+      dev,
+      (e) => (e.edge.loginRateLimitPer5Minutes = 5),
+      devError("edge.loginRateLimitPer5Minutes is 5; allowed: an integer from 100 to 2000000000."),
+    ],
+    [
+      "prod without WAF",
+      prod,
+      (e) => (e.edge.waf = false),
+      prodError("edge.waf is false; allowed: true in a production environment."),
+    ],
+    [
+      "prod without edge access logs",
+      prod,
+      (e) => (e.edge.accessLogs = false),
+      prodError("edge.accessLogs is false; allowed: true in a production environment."),
+    ],
+    [
+      "prod with a public origin",
+      prod,
+      (e) => (e.edge.origin = "public"),
+      prodError('edge.origin is "public"; allowed: "vpcOrigin" in a production environment (the web server gets no public address).'),
+    ],
+    [
+      "prod relaxing the WAF guardrail",
+      prod,
+      (e) => (e.guardrails = { relaxations: [...prod.guardrails!.relaxations, { rule: "WP-CF-003", reason: "WAF costs money and we accept the risk." }] }),
+      prodError('guardrails.relaxations[1].rule is "WP-CF-003"; allowed: any rule except "WP-CF-001", "WP-CF-003", "WP-SG-008", "WP-EC2-004" in a production environment.'),
+    ],
+    [
+      "prod relaxing the public-IP guardrail",
+      prod,
+      (e) => (e.guardrails = { relaxations: [...prod.guardrails!.relaxations, { rule: "WP-EC2-004", scope: "web", reason: "The web server needs a public address." }] }),
+      prodError('guardrails.relaxations[1].rule is "WP-EC2-004"; allowed: any rule except "WP-CF-001", "WP-CF-003", "WP-SG-008", "WP-EC2-004" in a production environment.'),
+    ],
   ];
 
   it.each(cases)("%s", (_title, base, edit, message) => {

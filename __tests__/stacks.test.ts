@@ -38,6 +38,7 @@ describe.each(both)("%s stack", (name, s) => {
       [
         "alarm_topic_arn",
         "dashboard_url",
+        "cdn_distribution_id",
         "db_endpoint",
         "db_master_secret_arn",
         "profile_table_name",
@@ -45,11 +46,10 @@ describe.each(both)("%s stack", (name, s) => {
         "profile_updater_function_name",
         "uploads_bucket_name",
         "vpc_id",
-        "web_public_dns",
         "web_url",
       ].sort(),
     );
-    expect(s.tf.output?.web_url.value).toMatch(/^http:\/\/\$\{aws_instance\.[^.]+\.public_dns\}$/);
+    expect(s.tf.output?.web_url.value).toMatch(/^https:\/\/\$\{aws_cloudfront_distribution\.[^.]+\.domain_name\}$/);
     expect(s.tf.output?.db_master_secret_arn.value).toMatch(/master_user_secret\[0\]\.secret_arn/);
   });
 
@@ -141,6 +141,7 @@ describe("dev and prod differ by their config", () => {
     expect(count(devStack, "aws_dlm_lifecycle_policy")).toBe(0);
     const logGroups = Object.values(resourcesOf(prodStack.tf, "aws_cloudwatch_log_group"));
     expect(logGroups.map((g) => [g.name, g.retention_in_days]).sort()).toEqual([
+      ["/aws/cloudfront/webplatform-prod-web", 365],
       ["/aws/lambda/webplatform-prod-profile-updater", 365],
       ["/vpc/webplatform-prod/flow-logs", 365],
       ["/webplatform-prod/web", 365],

@@ -46,6 +46,18 @@ export class SecurityGroup extends Construct {
     }
   }
 
+  /** TCP `port` in from every address of a managed prefix list (e.g. CloudFront's origin-facing list). */
+  allowIngressFromPrefixList(port: number, prefixListId: string, description: string): void {
+    new VpcSecurityGroupIngressRule(this, `in-${this.ruleCount++}`, {
+      securityGroupId: this.id,
+      ipProtocol: "tcp",
+      fromPort: port,
+      toPort: port,
+      prefixListId,
+      description,
+    });
+  }
+
   /** TCP `port` out to each IPv4 CIDR. */
   allowEgressToCidrs(port: number, cidrs: readonly string[], description: string): void {
     for (const cidr of cidrs) {

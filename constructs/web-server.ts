@@ -14,7 +14,7 @@ export interface WebServerProps {
   /** Name prefix, e.g. "webplatform-dev-web". */
   readonly name: string;
   readonly vpcId: string;
-  /** Public subnet of the instance; the data volume is created in the same AZ. */
+  /** Subnet of the instance (public or private, see publicIp); the data volume is created in the same AZ. */
   readonly subnetId: string;
   readonly availabilityZone: string;
   readonly instanceType: string;
@@ -25,11 +25,16 @@ export interface WebServerProps {
   /** Default 8. */
   readonly rootVolumeSizeGiB?: number;
   readonly dataVolumeSizeGiB: number;
-  /** Who may reach HTTP/HTTPS. Default: nobody (no ingress rule). */
-  readonly allowedIngressCidrs?: readonly string[];
+  /** TCP port the web app listens on; the only port the security group opens. Default 8080. */
+  readonly appPort?: number;
+  /**
+   * Managed prefix lists admitted on the app port (e.g. CloudFront's origin-facing list). Default:
+   * none. Never a CIDR: the web server is reached through the edge only.
+   */
+  readonly appIngressPrefixListIds?: readonly string[];
   /** One-minute CloudWatch metrics. Default false. */
   readonly detailedMonitoring?: boolean;
-  /** Public IPv4 address on the instance (it serves the web directly). Default true. */
+  /** Public IPv4 address on the instance (in a public subnet, to reach AWS APIs without NAT). Default true. */
   readonly publicIp?: boolean;
   /** prevent_destroy on the data volume. Default false. */
   readonly preventDestroy?: boolean;
@@ -60,6 +65,8 @@ export class WebServer extends Construct {
   readonly dataVolume: EbsVolume;
   /** Tag that marks the data volume (e.g. for snapshot policies). */
   readonly dataVolumeTag: { readonly key: string; readonly value: string };
+  /** The port the web app listens on. */
+  readonly appPort: number;
 
   constructor(scope: Construct, id: string, props: WebServerProps) {
     super(scope, id);
@@ -76,12 +83,13 @@ export class WebServer extends Construct {
 
     this.securityGroup = new SecurityGroup(this, "security-group", {
       name: props.name,
-      description: `Web server ${props.name}: HTTP/HTTPS in from allowed CIDRs`,
+      description: `Web server ${props.name}: the app port from the edge only`,
       vpcId: props.vpcId,
     });
-    const ingress = props.allowedIngressCidrs ?? [];
-    this.securityGroup.allowIngressFromCidrs(80, ingress, "HTTP from allowed clients");
-    this.securityGroup.allowIngressFromCidrs(443, ingress, "HTTPS from allowed clients");
+    this.appPort = props.appPort ?? 8080;
+    for (const prefixListId of props.appIngressPrefixListIds ?? []) {
+      this.securityGroup.allowIngressFromPrefixList(this.appPort, prefixListId, "Web app from the edge (managed prefix list)");
+    }
     this.securityGroup.allowEgressToCidrs(443, ["0.0.0.0/0"], "HTTPS out: SSM, package repositories, AWS APIs");
 
     this.dataVolumeTag = { key: "DataVolume", value: `${props.name}-data` };
@@ -153,6 +161,16 @@ export class WebServer extends Construct {
   /** Public DNS name of the instance ("" when it has no public IP). */
   get publicDns(): string {
     return this.instance.publicDns;
+  }
+
+  /** Private DNS name of the instance (inside the VPC). */
+  get privateDns(): string {
+    return this.instance.privateDns;
+  }
+
+  /** ARN of the instance (e.g. for a CloudFront VPC origin). */
+  get instanceArn(): string {
+    return this.instance.arn;
   }
 }
 

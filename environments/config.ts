@@ -64,8 +64,6 @@ export interface WebConfig {
   readonly rootVolumeSizeGiB: number;
   /** Size of the separate EBS volume mounted at /data (tmp and config files). */
   readonly dataVolumeSizeGiB: number;
-  /** CIDRs allowed to reach HTTP/HTTPS on the web server. */
-  readonly allowedIngressCidrs: readonly string[];
   readonly detailedMonitoring: boolean;
   /** Snapshot the data volume when it is deleted (e.g. `cdktf destroy`); a paid snapshot is left behind. */
   readonly dataVolumeFinalSnapshot: boolean;
@@ -76,6 +74,53 @@ export interface WebConfig {
     /** How many daily snapshots to keep (1-1000). */
     readonly retainCount: number;
   };
+}
+
+/**
+ * How CloudFront reaches the web server (the origin):
+ * - "public": the instance sits in a public subnet with a public IPv4 address, and its security
+ *   group admits only CloudFront's origin-facing prefix list on the app port. It reaches AWS APIs
+ *   and package repositories directly, so no NAT gateway and no interface endpoints are needed.
+ * - "vpcOrigin": the instance sits in a private subnet without a public address and CloudFront
+ *   reaches it through a CloudFront VPC origin. It reaches AWS APIs through NAT (natMode != "none").
+ */
+export type EdgeOrigin = "public" | "vpcOrigin";
+export const EDGE_ORIGINS: readonly EdgeOrigin[] = ["public", "vpcOrigin"];
+
+/** CloudFront price classes (which edge locations serve viewers). */
+export const PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;
+export type PriceClass = (typeof PRICE_CLASSES)[number];
+
+/** A custom domain for the distribution instead of (in addition to) `*.cloudfront.net`. */
+export interface EdgeDomainConfig {
+  /** Host names viewers use, e.g. ["app.example.com"]; the first one is the web URL. */
+  readonly names: readonly string[];
+  /** An issued ACM certificate in us-east-1 covering every name. Exactly one of certificateArn and hostedZoneId. */
+  readonly certificateArn?: string;
+  /** A Route 53 public hosted zone holding the names: a certificate is created in us-east-1 and DNS-validated there, and alias records point the names at the distribution. */
+  readonly hostedZoneId?: string;
+}
+
+/** The CloudFront edge in front of the web server: HTTPS for viewers, no direct internet ingress. */
+export interface EdgeConfig {
+  readonly origin: EdgeOrigin;
+  /**
+   * Id of the AWS-managed prefix list `com.amazonaws.global.cloudfront.origin-facing` in this
+   * environment's region (it differs per region; `aws ec2 describe-managed-prefix-lists`). Kept in
+   * config so that a plan needs no AWS lookup.
+   */
+  readonly originFacingPrefixListId: string;
+  readonly priceClass: PriceClass;
+  /** Optional custom domain; absent = the distribution's `*.cloudfront.net` name and certificate. */
+  readonly domain?: EdgeDomainConfig;
+  /** HSTS `preload` directive (only once every subdomain of the custom domain serves HTTPS). */
+  readonly hstsPreload: boolean;
+  /** AWS WAF web ACL (AWS managed common rule set + a rate limit on POST /api/login). Required in production. */
+  readonly waf: boolean;
+  /** WAF rate limit: POST /api/login requests per client IP in any 5-minute window (10-2000000000). */
+  readonly loginRateLimitPer5Minutes: number;
+  /** CloudFront access logs (standard logging v2 to CloudWatch Logs in us-east-1). Required in production. */
+  readonly accessLogs: boolean;
 }
 
 export interface DatabaseConfig {
@@ -159,7 +204,8 @@ export interface EnvironmentConfig {
   /**
    * Production environments must be highly available and protected: validation requires
    * multi-AZ RDS, deletion protection (RDS and DynamoDB), final snapshots, prevent_destroy,
-   * flow logs, data-volume snapshots and Lambda tracing.
+   * flow logs, data-volume snapshots, Lambda tracing, and an edge with a VPC origin, WAF and access
+   * logs; a production environment may not relax the guardrails listed in NOT_RELAXABLE_IN_PRODUCTION.
    */
   readonly production: boolean;
   /** Short project name used in resource names and the Project tag. */
@@ -172,6 +218,8 @@ export interface EnvironmentConfig {
   readonly backend: BackendConfig;
   readonly network: NetworkConfig;
   readonly web: WebConfig;
+  /** CloudFront in front of the web server. */
+  readonly edge: EdgeConfig;
   readonly database: DatabaseConfig;
   readonly uploads: UploadsConfig;
   /** The profile flow: S3 profile-pictures/ -> Lambda -> DynamoDB. */

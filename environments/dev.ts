@@ -1,6 +1,9 @@
 import { EnvironmentConfig } from "./config";
 
-/** Development: cheap and disposable. No NAT, single-AZ RDS, small sizes, no deletion guards. */
+/**
+ * Development: cheap and disposable. No NAT, single-AZ RDS, small sizes, no deletion guards. The web
+ * server has a public address (no NAT needed) that only CloudFront may reach; no WAF, no access logs.
+ */
 const dev: EnvironmentConfig = {
   name: "dev",
   production: false,
@@ -21,9 +24,17 @@ const dev: EnvironmentConfig = {
     architecture: "arm64",
     rootVolumeSizeGiB: 8,
     dataVolumeSizeGiB: 10,
-    allowedIngressCidrs: ["0.0.0.0/0"],
     detailedMonitoring: false,
     dataVolumeFinalSnapshot: false,
+  },
+  edge: {
+    origin: "public",
+    originFacingPrefixListId: "pl-4fa04526", // com.amazonaws.global.cloudfront.origin-facing in eu-west-1
+    priceClass: "PriceClass_100",
+    hstsPreload: false,
+    waf: false,
+    loginRateLimitPer5Minutes: 100,
+    accessLogs: false,
   },
   database: {
     instanceClass: "db.t4g.micro",
@@ -54,7 +65,9 @@ const dev: EnvironmentConfig = {
     relaxations: [
       { rule: "WP-VPC-003", reason: "No VPC flow logs in dev (network.flowLogs: false): no production traffic to investigate, and log ingestion costs." },
       { rule: "WP-VPC-004", reason: "No NAT gateway in dev (natMode none): nothing in the private subnets needs the internet; S3 and DynamoDB go through gateway endpoints." },
-      { rule: "WP-EC2-004", scope: "web", reason: "The web server is this architecture's internet entry point (no load balancer), so it has a public IPv4 address." },
+      { rule: "WP-EC2-004", scope: "web", reason: "The dev web server has a public IPv4 address (edge.origin: public) to reach AWS APIs and package repositories without a NAT gateway or interface endpoints; its security group admits only CloudFront's origin-facing prefix list." },
+      { rule: "WP-CF-003", scope: "edge", reason: "No AWS WAF in dev (edge.waf: false): a web ACL with the common rule set costs about $7/month and dev serves test traffic only." },
+      { rule: "WP-CF-004", scope: "edge", reason: "No CloudFront access logs in dev (edge.accessLogs: false): test traffic only; prod keeps them." },
       { rule: "WP-EC2-006", reason: "5-minute basic monitoring is enough for dev (web.detailedMonitoring: false)." },
       { rule: "WP-EBS-002", scope: "web", reason: "The dev data volume holds only temporary and re-creatable config files: no snapshot schedule (web.dataVolumeSnapshots absent)." },
       { rule: "WP-RDS-004", scope: "database", reason: "Dev data is disposable test data: 1 day of automated backups is enough." },

@@ -1,6 +1,9 @@
 import { EnvironmentConfig } from "./config";
 
-/** Production: highly available (multi-AZ RDS, NAT per AZ) and protected against data loss. */
+/**
+ * Production: highly available (multi-AZ RDS, NAT per AZ) and protected against data loss. The web
+ * server sits in a private subnet; CloudFront reaches it through a VPC origin, behind AWS WAF.
+ */
 const prod: EnvironmentConfig = {
   name: "prod",
   production: true,
@@ -21,10 +24,18 @@ const prod: EnvironmentConfig = {
     architecture: "arm64",
     rootVolumeSizeGiB: 20,
     dataVolumeSizeGiB: 50,
-    allowedIngressCidrs: ["0.0.0.0/0"],
     detailedMonitoring: true,
     dataVolumeFinalSnapshot: true,
     dataVolumeSnapshots: { time: "03:00", retainCount: 14 },
+  },
+  edge: {
+    origin: "vpcOrigin",
+    originFacingPrefixListId: "pl-4fa04526", // com.amazonaws.global.cloudfront.origin-facing in eu-west-1
+    priceClass: "PriceClass_100",
+    hstsPreload: false,
+    waf: true,
+    loginRateLimitPer5Minutes: 100,
+    accessLogs: true,
   },
   database: {
     instanceClass: "db.m7g.large",
@@ -69,7 +80,6 @@ const prod: EnvironmentConfig = {
   preventDestroy: true,
   guardrails: {
     relaxations: [
-      { rule: "WP-EC2-004", scope: "web", reason: "The web server is this architecture's internet entry point (no load balancer), so it has a public IPv4 address." },
       { rule: "WP-LAMBDA-007", scope: "profile-updater", reason: "The profile updater only calls S3 and DynamoDB APIs and reaches no VPC resource; outside the VPC it needs no NAT or interface endpoints." },
     ],
   },

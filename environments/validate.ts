@@ -14,11 +14,13 @@ import { rdsMemoryGiB } from "../constructs/rds-instance-classes";
 import { RULE_IDS } from "../policies/rules";
 import {
   ARCHITECTURES,
+  EDGE_ORIGINS,
   EnvironmentConfig,
   GuardrailRelaxation,
   LOG_RETENTION_DAYS,
   NAT_MODES,
   POSTGRES_MAJOR_VERSIONS,
+  PRICE_CLASSES,
 } from "./config";
 
 /**
@@ -42,8 +44,16 @@ const list = (values: readonly unknown[]): string => values.map((v) => JSON.stri
 
 
 /**
+ * Guardrails a production environment may not relax: HTTPS for viewers, WAF at the edge, no
+ * internet ingress to an instance, no public address on an instance.
+ */
+export const NOT_RELAXABLE_IN_PRODUCTION: readonly string[] = ["WP-CF-001", "WP-CF-003", "WP-SG-008", "WP-EC2-004"];
+
+const HOST_NAME = /^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+/**
  * Checks one environment config and returns it typed. Throws ConfigError on the first problem, in
- * a fixed order (identity, backend, network, web, database, uploads, profiles, production rules).
+ * a fixed order (identity, backend, network, web, edge, database, uploads, profiles, production rules).
  */
 export function validateEnvironment(raw: unknown, file: string, fileName: string): EnvironmentConfig {
   const env = (raw ?? {}) as EnvironmentConfig;
@@ -149,15 +159,41 @@ export function validateEnvironment(raw: unknown, file: string, fileName: string
   if (web.amiId !== undefined) pattern("web.amiId", web.amiId, /^ami-[0-9a-f]{8,17}$/, 'an AMI id such as "ami-0123456789abcdef0", or leave it out to use Amazon Linux 2023');
   int("web.rootVolumeSizeGiB", web.rootVolumeSizeGiB, 8, 16384);
   int("web.dataVolumeSizeGiB", web.dataVolumeSizeGiB, 1, 16384);
-  stringList("web.allowedIngressCidrs", web.allowedIngressCidrs).forEach((text, i) =>
-    cidr(`web.allowedIngressCidrs[${i}]`, text, 0, 32),
-  );
   bool("web.detailedMonitoring", web.detailedMonitoring);
   bool("web.dataVolumeFinalSnapshot", web.dataVolumeFinalSnapshot);
   if (web.dataVolumeSnapshots !== undefined) {
     pattern("web.dataVolumeSnapshots.time", web.dataVolumeSnapshots.time, /^([01]\d|2[0-3]):[0-5]\d$/, 'a UTC time "HH:MM"');
     int("web.dataVolumeSnapshots.retainCount", web.dataVolumeSnapshots.retainCount, 1, 1000);
   }
+
+  // Edge (CloudFront in front of the web server)
+  const edge = env.edge ?? ({} as EnvironmentConfig["edge"]);
+  oneOf("edge.origin", edge.origin, EDGE_ORIGINS);
+  if (edge.origin === "vpcOrigin" && net.natMode === "none") {
+    fail("network.natMode", net.natMode, '"single" or "perAz" when edge.origin is "vpcOrigin" (the private web server reaches SSM, Secrets Manager and CloudWatch Logs through NAT)');
+  }
+  pattern("edge.originFacingPrefixListId", edge.originFacingPrefixListId, /^pl-[0-9a-f]{8,17}$/, `the id of the AWS-managed prefix list com.amazonaws.global.cloudfront.origin-facing in ${env.region} (e.g. "pl-4fa04526" in eu-west-1)`);
+  oneOf("edge.priceClass", edge.priceClass, PRICE_CLASSES);
+  if (edge.domain !== undefined) {
+    const names = stringList("edge.domain.names", edge.domain.names);
+    if (names.length < 1 || names.length > 10 || new Set(names).size !== names.length) fail("edge.domain.names", names, "1 to 10 distinct host names");
+    names.forEach((n, i) => pattern(`edge.domain.names[${i}]`, n, HOST_NAME, 'a lower-case DNS host name such as "app.example.com" (a wildcard only as the first label)'));
+    const { certificateArn, hostedZoneId } = edge.domain;
+    if (certificateArn === undefined && hostedZoneId === undefined) {
+      fail("edge.domain.certificateArn", certificateArn, "an issued ACM certificate in us-east-1 covering the names, or instead edge.domain.hostedZoneId (a Route 53 zone in which one is created)");
+    }
+    if (certificateArn !== undefined && hostedZoneId !== undefined) {
+      fail("edge.domain.hostedZoneId", hostedZoneId, "absent when edge.domain.certificateArn is set (exactly one of the two)");
+    }
+    if (certificateArn !== undefined) {
+      pattern("edge.domain.certificateArn", certificateArn, /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, "an ACM certificate ARN in us-east-1 (CloudFront uses certificates from us-east-1 only)");
+    }
+    if (hostedZoneId !== undefined) pattern("edge.domain.hostedZoneId", hostedZoneId, /^Z[A-Z0-9]{1,31}$/, 'a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"');
+  }
+  bool("edge.hstsPreload", edge.hstsPreload);
+  bool("edge.waf", edge.waf);
+  int("edge.loginRateLimitPer5Minutes", edge.loginRateLimitPer5Minutes, 100, 2_000_000_000);
+  bool("edge.accessLogs", edge.accessLogs);
 
   // Database
   const db = env.database ?? ({} as EnvironmentConfig["database"]);
@@ -228,6 +264,9 @@ export function validateEnvironment(raw: unknown, file: string, fileName: string
       if (r.scope !== undefined) pattern(`${field}.scope`, r.scope, /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, 'a construct path inside the stack, e.g. "web" or "database/instance"');
       const key = `${r.rule} ${r.scope ?? ""}`;
       if (seen.has(key)) fail(`${field}.rule`, r.rule, "a rule not already relaxed (with the same scope) earlier in the list");
+      if (env.production && NOT_RELAXABLE_IN_PRODUCTION.includes(r.rule as string)) {
+        fail(`${field}.rule`, r.rule, `any rule except ${list(NOT_RELAXABLE_IN_PRODUCTION)} in a production environment`);
+      }
       seen.add(key);
     });
   }
@@ -251,6 +290,9 @@ export function validateEnvironment(raw: unknown, file: string, fileName: string
       fail("operations.alarmEmails", ops.alarmEmails, "at least one address (or operations.alarmHttpsEndpoint) in a production environment: alarms must reach someone");
     }
     if (!web.dataVolumeSnapshots) fail("web.dataVolumeSnapshots", web.dataVolumeSnapshots, "a daily snapshot schedule { time, retainCount } in a production environment");
+    if (edge.origin !== "vpcOrigin") fail("edge.origin", edge.origin, '"vpcOrigin" in a production environment (the web server gets no public address)');
+    if (!edge.waf) fail("edge.waf", edge.waf, required);
+    if (!edge.accessLogs) fail("edge.accessLogs", edge.accessLogs, required);
   }
   return env;
 }

@@ -8,6 +8,7 @@ export type Service =
   | "VPC"
   | "Security groups"
   | "EC2"
+  | "CloudFront"
   | "EBS"
   | "RDS"
   | "S3"

@@ -9,7 +9,9 @@
  *     protected group,
  *   - notifications and event wiring: S3 bucket notifications, Lambda event source mappings,
  *     async-invocation destinations and dead-letter configs,
- *   - attachments: EBS volume attachments.
+ *   - attachments: EBS volume attachments,
+ *   - the edge: viewers to each CloudFront distribution, the distribution to the nodes its origins
+ *     reference (directly or through a VPC origin), and its WAF web ACL.
  */
 import { asArray, literal, referencesIn, Stack, StackResource } from "./stack-json";
 
@@ -43,6 +45,8 @@ export const NODE_KINDS: Readonly<Record<string, NodeKind>> = {
   aws_sqs_queue: { label: "SQS", shape: "cylinder" },
   aws_sns_topic: { label: "SNS", shape: "box" },
   aws_nat_gateway: { label: "NAT gateway", shape: "hexagon" },
+  aws_cloudfront_distribution: { label: "CloudFront", shape: "hexagon", detail: (r) => attr(r, "price_class") },
+  aws_wafv2_web_acl: { label: "WAF", shape: "hexagon", detail: (r) => attr(r, "scope") },
 };
 
 const NAME_KEYS = ["function_name", "identifier", "bucket", "name", "cluster_identifier"];
@@ -206,6 +210,20 @@ export function generateDiagram(stack: Stack): Diagram {
         attachedTo.set(volume, instance);
       }
     }
+  }
+
+  // The edge: viewers -> distribution -> origin (directly, or through a VPC origin), WAF in front.
+  for (const d of byType("aws_cloudfront_distribution")) {
+    extraNodes.set("internet", `(["Internet"])`);
+    addEdge("internet", d.address, "HTTPS");
+    for (const origin of asArray(d.body.origin)) {
+      const via = refs(origin).filter((a) => !isNode.has(a) && resource(a)?.type === "aws_cloudfront_vpc_origin");
+      const endpoints = [origin.custom_origin_config, ...via.flatMap((a) => asArray(resource(a).body.vpc_origin_endpoint_config))];
+      const port = endpoints.map((e) => literal(asArray(e)[0]?.http_port)).find(Boolean);
+      const label = [via.length > 0 ? "VPC origin" : "", port ? `HTTP ${port}` : ""].filter(Boolean).join("<br/>");
+      for (const to of [...nodeRefs(origin), ...via.flatMap((a) => nodeRefs(resource(a).body))]) addEdge(d.address, to, label);
+    }
+    for (const acl of nodeRefs(d.body.web_acl_id)) addEdge(acl, d.address, "web ACL", true);
   }
 
   // Placement: VPC > subnet tier (tag Tier, else the subnet) > nodes in those subnets.

@@ -7,11 +7,15 @@ import { AlarmTopic } from "../constructs/alarm-topic";
 import { CloudWatchAgent } from "../constructs/cloudwatch-agent";
 import { Database } from "../constructs/database";
 import { Monitoring } from "../constructs/monitoring";
+import { EdgeAccessLogs } from "../constructs/edge-access-logs";
+import { EdgeCertificate } from "../constructs/edge-certificate";
+import { EdgeWebAcl } from "../constructs/edge-web-acl";
 import { Network } from "../constructs/network";
 import { NodejsFunction } from "../constructs/nodejs-function";
 import { ProfileTable } from "../constructs/profile-table";
 import { UploadsBucket } from "../constructs/uploads-bucket";
 import { VolumeSnapshots } from "../constructs/volume-snapshots";
+import { TRUST_PROXY_BEHIND_EDGE, WebEdge } from "../constructs/web-edge";
 import { WebServer } from "../constructs/web-server";
 import { applyGuardrails, GuardrailOptions } from "../policies";
 import { configureBackend } from "./backend";
@@ -40,6 +44,10 @@ const PROFILE_UPDATER_ENTRY = join(__dirname, "..", "functions", "profile-update
 export class PlatformStack extends TerraformStack {
   readonly network: Network;
   readonly webServer: WebServer;
+  /** CloudFront in front of the web server (the only way in). */
+  readonly edge: WebEdge;
+  /** The web app's TRUST_PROXY value (webapp.env) behind the edge; known before the web server is built. */
+  readonly trustProxy: string = TRUST_PROXY_BEHIND_EDGE;
   readonly database: Database;
   readonly uploads: UploadsBucket;
   readonly profiles: ProfileTable;
@@ -51,15 +59,21 @@ export class PlatformStack extends TerraformStack {
     super(scope, env.name);
     const name = `${env.project}-${env.name}`;
 
-    new AwsProvider(this, "aws", {
-      region: env.region,
-      // Offline there is no account to check (the provider would reject the empty account id).
-      allowedAccountIds: env.allowedAccountIds && !options.offline ? [...env.allowedAccountIds] : undefined,
-      defaultTags: [
-        { tags: { ...env.tags, Project: env.project, Environment: env.name, ManagedBy: "cdktf" } },
-      ],
-      ...(options.offline ? OFFLINE_PROVIDER_SETTINGS : {}),
-    });
+    const provider = (id: string, region: string, alias?: string) =>
+      new AwsProvider(this, id, {
+        region,
+        alias,
+        // Offline there is no account to check (the provider would reject the empty account id).
+        allowedAccountIds: env.allowedAccountIds && !options.offline ? [...env.allowedAccountIds] : undefined,
+        defaultTags: [
+          { tags: { ...env.tags, Project: env.project, Environment: env.name, ManagedBy: "cdktf" } },
+        ],
+        ...(options.offline ? OFFLINE_PROVIDER_SETTINGS : {}),
+      });
+    provider("aws", env.region);
+    // CloudFront's WAF web ACLs, certificates and log delivery live in us-east-1.
+    const edge = env.edge;
+    const usEast1 = edge.waf || edge.accessLogs || edge.domain?.hostedZoneId !== undefined ? provider("aws-us-east-1", "us-east-1", "us_east_1") : undefined;
     configureBackend(this, env);
 
     this.network = new Network(this, "network", {
@@ -96,14 +110,16 @@ export class PlatformStack extends TerraformStack {
     this.webServer = new WebServer(this, "web", {
       name: `${name}-web`,
       vpcId: this.network.vpc.id,
-      subnetId: this.network.publicSubnets[0].id,
+      // Public subnet and address: the instance reaches AWS APIs without NAT; private: through NAT.
+      subnetId: (edge.origin === "vpcOrigin" ? this.network.privateSubnets : this.network.publicSubnets)[0].id,
+      publicIp: edge.origin !== "vpcOrigin",
       availabilityZone: env.network.availabilityZones[0],
       instanceType: env.web.instanceType,
       architecture: env.web.architecture,
       amiId: env.web.amiId,
       rootVolumeSizeGiB: env.web.rootVolumeSizeGiB,
       dataVolumeSizeGiB: env.web.dataVolumeSizeGiB,
-      allowedIngressCidrs: env.web.allowedIngressCidrs,
+      appIngressPrefixListIds: [edge.originFacingPrefixListId],
       detailedMonitoring: env.web.detailedMonitoring,
       preventDestroy: env.preventDestroy,
       bootPrelude: [agent.userData],
@@ -112,6 +128,30 @@ export class PlatformStack extends TerraformStack {
     agent.grantTo(this.webServer.role);
     this.uploads.grantRead(this.webServer.role);
     this.uploads.grantPut(this.webServer.role);
+
+    const certificate =
+      edge.domain?.hostedZoneId !== undefined
+        ? new EdgeCertificate(this, "edge-certificate", { names: edge.domain.names, hostedZoneId: edge.domain.hostedZoneId, provider: usEast1! })
+        : undefined;
+    const webAcl = edge.waf
+      ? new EdgeWebAcl(this, "edge-waf", { name: `${name}-web`, provider: usEast1!, loginRateLimitPer5Minutes: edge.loginRateLimitPer5Minutes })
+      : undefined;
+    this.edge = new WebEdge(this, "edge", {
+      name: `${name}-web`,
+      origin:
+        edge.origin === "vpcOrigin"
+          ? { kind: "vpc", instanceArn: this.webServer.instanceArn, privateDnsName: this.webServer.privateDns }
+          : { kind: "public", domainName: this.webServer.publicDns },
+      appPort: this.webServer.appPort,
+      priceClass: edge.priceClass,
+      domain: edge.domain ? { names: edge.domain.names, certificateArn: certificate?.certificateArn ?? edge.domain.certificateArn! } : undefined,
+      hstsPreload: edge.hstsPreload,
+      webAclArn: webAcl?.arn,
+    });
+    certificate?.pointAt(this.edge);
+    if (edge.accessLogs) {
+      new EdgeAccessLogs(this, "edge-logs", { name: `${name}-web`, distributionArn: this.edge.arn, provider: usEast1!, retentionDays: env.logRetentionDays });
+    }
 
     if (env.web.dataVolumeSnapshots) {
       new VolumeSnapshots(this, "web-data-snapshots", {
@@ -193,8 +233,8 @@ export class PlatformStack extends TerraformStack {
     const dashboard = this.monitoring.createDashboard();
 
     new TerraformOutput(this, "vpc_id", { value: this.network.vpc.id, description: "VPC id" });
-    new TerraformOutput(this, "web_public_dns", { value: this.webServer.publicDns, description: "Public DNS name of the web server" });
-    new TerraformOutput(this, "web_url", { value: `http://${this.webServer.publicDns}`, description: "URL of the web app" });
+    new TerraformOutput(this, "web_url", { value: this.edge.url, description: "URL of the web app (HTTPS through CloudFront)" });
+    new TerraformOutput(this, "cdn_distribution_id", { value: this.edge.distribution.id, description: "CloudFront distribution in front of the web app (for cache invalidations)" });
     new TerraformOutput(this, "uploads_bucket_name", { value: this.uploads.name, description: "Bucket for user uploads" });
     new TerraformOutput(this, "db_endpoint", { value: this.database.address, description: "PostgreSQL host name (port 5432, TLS required)" });
     new TerraformOutput(this, "db_master_secret_arn", { value: this.database.masterSecretArn, description: "Secrets Manager ARN of the master credentials" });

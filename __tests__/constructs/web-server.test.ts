@@ -12,7 +12,7 @@ const props: WebServerProps = {
   availabilityZone: "eu-west-1a",
   instanceType: "t4g.micro",
   dataVolumeSizeGiB: 10,
-  allowedIngressCidrs: ["203.0.113.0/24"],
+  appIngressPrefixListIds: ["pl-4fa04526"],
 };
 const synth = (extra: Partial<WebServerProps> = {}) => synthConstructs((scope) => new WebServer(scope, "web", { ...props, ...extra }));
 
@@ -46,6 +46,15 @@ describe("WebServer", () => {
     expect(onlyResource(tf, "aws_instance")).not.toHaveProperty("key_name");
   });
 
+  it("opens only the app port (default 8080), only to the given prefix lists, never to a CIDR", () => {
+    const ingress = Object.values(resourcesOf(tf, "aws_vpc_security_group_ingress_rule"));
+    expect(ingress.map((r) => [r.from_port, r.to_port, r.ip_protocol, r.prefix_list_id])).toEqual([[8080, 8080, "tcp", "pl-4fa04526"]]);
+    expect(ingress.some((r) => "cidr_ipv4" in r || "cidr_ipv6" in r)).toBe(false);
+    const custom = Object.values(resourcesOf(synth({ appPort: 3000 }).tf, "aws_vpc_security_group_ingress_rule"));
+    expect(custom.map((r) => r.from_port)).toEqual([3000]);
+    expect(resourcesOf(synth({ appIngressPrefixListIds: [] }).tf, "aws_vpc_security_group_ingress_rule")).toEqual({});
+  });
+
   it("gets SSM Session Manager through its instance profile, and no SSH port", () => {
     expect(Object.values(resourcesOf(tf, "aws_iam_role_policy_attachment")).map((a) => a.policy_arn)).toEqual([
       "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
@@ -56,10 +65,7 @@ describe("WebServer", () => {
     ]);
     expect(template.iam_instance_profile).toEqual({ arn: expect.stringContaining("aws_iam_instance_profile.") });
     const ingress = Object.values(resourcesOf(tf, "aws_vpc_security_group_ingress_rule"));
-    expect(ingress.map((r) => [r.from_port, r.to_port, r.cidr_ipv4])).toEqual([
-      [80, 80, "203.0.113.0/24"],
-      [443, 443, "203.0.113.0/24"],
-    ]);
+    expect(ingress.map((r) => r.from_port)).not.toContain(22);
     expect(ingress.every((r) => typeof r.description === "string" && r.description.length > 0)).toBe(true);
   });
 

@@ -3,6 +3,7 @@ import { TerraformJson } from "../../policies/model";
 import { ALL_RULES, findRule } from "../../policies/rules";
 import { computeCases } from "./fixtures/compute";
 import { dataCases } from "./fixtures/data";
+import { edgeCases } from "./fixtures/edge";
 import { RuleCase } from "./fixtures/helpers";
 import { iamAndOperationsCases } from "./fixtures/iam-and-operations";
 import { alarmAddress, alarmWithoutAction, monitoringCases } from "./fixtures/monitoring";
@@ -12,7 +13,7 @@ import { serverlessCases } from "./fixtures/serverless";
 /** Fixed "today" so that date-based rules (Lambda runtime deprecation) are reproducible. */
 const NOW = new Date("2026-11-25T00:00:00Z");
 
-const cases: RuleCase[] = [...networkCases, ...computeCases, ...dataCases, ...serverlessCases, ...iamAndOperationsCases, ...monitoringCases];
+const cases: RuleCase[] = [...networkCases, ...computeCases, ...dataCases, ...serverlessCases, ...iamAndOperationsCases, ...monitoringCases, ...edgeCases];
 
 /** The results of one rule on one fixture. */
 function run(ruleId: string, json: TerraformJson) {

@@ -30,6 +30,8 @@ describe("the dev stack", () => {
       "WP-EC2-004", // web server has a public IP
       "WP-EC2-006", // basic monitoring
       "WP-EBS-002", // no data-volume snapshots
+      "WP-CF-003", // no WAF at the edge
+      "WP-CF-004", // no CloudFront access logs
       "WP-RDS-004", // 1 day of backups
       "WP-RDS-005", // single-AZ
       "WP-RDS-006", // no deletion protection
@@ -51,23 +53,29 @@ describe("the dev stack", () => {
 });
 
 describe("the prod stack", () => {
-  it("passes the guardrails, relaxing only the public web server and the Lambda outside the VPC", () => {
+  it("passes the guardrails, relaxing only the Lambda outside the VPC", () => {
     expect(outstanding("prod", "error")).toEqual([]);
     expect(reports.prod.ok).toBe(true);
-    expect(relaxedRules("prod")).toEqual(["WP-EC2-004", "WP-LAMBDA-007"]);
-    expect(reports.prod.results.filter((r) => r.verdict === "relaxed").map((r) => r.path)).toEqual(["prod/web/launch-template", "prod/profile-updater/function"]);
+    expect(relaxedRules("prod")).toEqual(["WP-LAMBDA-007"]);
+    expect(reports.prod.results.filter((r) => r.verdict === "relaxed").map((r) => r.path)).toEqual(["prod/profile-updater/function"]);
     expect(reports.prod.unusedRelaxations).toEqual([]);
   });
 });
 
 describe.each(["dev", "prod"] as const)("%s", (env) => {
-  it("has one outstanding warning: plain HTTP open to the internet (fix in the web tier, not relaxed)", () => {
-    expect(outstanding(env, "warning")).toEqual([`WP-SG-005 ${env}/web/security-group/in-0`]);
+  it("has no outstanding warning (the web server is reached through CloudFront only)", () => {
+    expect(outstanding(env, "warning")).toEqual([]);
+  });
+
+  it("checks the edge and the web server's ingress: HTTPS viewers, no internet ingress to the instance", () => {
+    const passed = (rule: string) => reports[env].results.filter((r) => r.rule === rule && r.verdict === "pass").map((r) => r.path);
+    expect(passed("WP-CF-001")).toEqual([`${env}/edge/distribution`]);
+    expect(passed("WP-SG-008")).toEqual([`${env}/web/security-group/in-0`]);
   });
 
   it("runs every rule family against its resources", () => {
     const evaluated = new Set(reports[env].results.map((r) => r.rule.replace(/-\d+$/, "")));
-    for (const family of ["WP-VPC", "WP-SG", "WP-EC2", "WP-EBS", "WP-RDS", "WP-S3", "WP-LAMBDA", "WP-DDB", "WP-SQS", "WP-IAM", "WP-LOG", "WP-SEC", "WP-STATE"]) {
+    for (const family of ["WP-VPC", "WP-SG", "WP-EC2", "WP-EBS", "WP-CF", "WP-RDS", "WP-S3", "WP-LAMBDA", "WP-DDB", "WP-SQS", "WP-IAM", "WP-LOG", "WP-SEC", "WP-STATE"]) {
       expect(evaluated).toContain(family);
     }
   });

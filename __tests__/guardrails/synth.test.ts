@@ -52,7 +52,8 @@ describe("synth with applyGuardrails", () => {
     const outdir = join(tmp, "good");
     const app = new App({ outdir });
     const logged: string[] = [];
-    new PlatformStack(app, prod, { guardrails: { log: (text) => logged.push(text) } });
+    // prod without edge access logs: one warning-level violation (WP-CF-004) besides its relaxation.
+    new PlatformStack(app, { ...prod, edge: { ...prod.edge, accessLogs: false } }, { guardrails: { log: (text) => logged.push(text) } });
     app.synth();
     expect(existsSync(join(outdir, "stacks", "prod", "cdk.tf.json"))).toBe(true);
     expect(logged.join("\n")).toMatch(/^  prod: \d+ rules? relaxed \(npm run check -- prod lists them\)$/m);
@@ -60,7 +61,7 @@ describe("synth with applyGuardrails", () => {
     const annotations = manifest.stacks.prod.annotations.map((a) => `${a.level} ${a.message}`);
     // One info line per stack (not one per relaxed rule: the CLI prints every annotation on each synth).
     expect(annotations.filter((a) => a.startsWith("@cdktf/info"))).toEqual([expect.stringMatching(/^@cdktf\/info guardrails: prod: \d+ rules? relaxed \(npm run check -- prod lists them\)$/)]);
-    expect(annotations).toContainEqual(expect.stringMatching(/^@cdktf\/warn guardrails: WP-SG-005 warning /));
+    expect(annotations).toContainEqual(expect.stringMatching(/^@cdktf\/warn guardrails: WP-CF-004 warning /));
   });
 
   it("refuses to be registered twice on one stack (PlatformStack registers itself)", () => {

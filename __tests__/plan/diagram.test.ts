@@ -86,3 +86,32 @@ describe("diagram of a stack with the web tier and the profile flow", () => {
     expect(md).toContain("```mermaid\nflowchart LR\n");
   });
 });
+
+describe("diagram of the edge", () => {
+  const meta = (path: string) => ({ "//": { metadata: { path: `edge/${path}` } } });
+  const withEdge = (origin: Record<string, unknown>, extra: Record<string, Record<string, object>> = {}): StackJson =>
+    ({
+      "//": { metadata: { stackName: "edge" } },
+      resource: {
+        aws_instance: { web: { ...meta("web"), instance_type: "t4g.micro" } },
+        aws_wafv2_web_acl: { waf: { ...meta("waf"), name: "edge-web", scope: "CLOUDFRONT" } },
+        aws_cloudfront_distribution: { cdn: { ...meta("cdn"), comment: "web", price_class: "PriceClass_100", web_acl_id: "${aws_wafv2_web_acl.waf.arn}", origin: [origin] } },
+        ...extra,
+      },
+    }) as unknown as StackJson;
+
+  it("draws viewers -> CloudFront -> the instance its origin names, and the WAF web ACL", () => {
+    const d = generateDiagram(loadStack(withEdge({ origin_id: "web", domain_name: "${aws_instance.web.public_dns}", custom_origin_config: { http_port: 8080 } })));
+    expect(d.edges.filter((e) => ["internet", "cdn", "waf"].includes(e.from))).toEqual([
+      { from: "cdn", to: "web", label: "HTTP 8080" },
+      { from: "internet", to: "cdn", label: "HTTPS" },
+      { from: "waf", to: "cdn", label: "web ACL" },
+    ]);
+  });
+
+  it("follows a VPC origin to its instance", () => {
+    const vpcOrigin = { aws_cloudfront_vpc_origin: { vo: { ...meta("vo"), vpc_origin_endpoint_config: [{ arn: "${aws_instance.web.arn}", http_port: 8080 }] } } };
+    const d = generateDiagram(loadStack(withEdge({ origin_id: "web", domain_name: "${aws_instance.web.private_dns}", vpc_origin_config: { vpc_origin_id: "${aws_cloudfront_vpc_origin.vo.id}" } }, vpcOrigin)));
+    expect(d.edges.find(edge("cdn", "web"))?.label).toBe("VPC origin<br/>HTTP 8080");
+  });
+});

@@ -1,4 +1,5 @@
 import { Rule } from "../types";
+import { cloudfrontRules } from "./cloudfront";
 import { dynamodbRules, rdsRules } from "./databases";
 import { ebsRules, ec2Rules } from "./ec2";
 import { iamRules, kmsRules } from "./iam";
@@ -15,6 +16,7 @@ export const ALL_RULES: readonly Rule[] = [
   ...securityGroupRules,
   ...ec2Rules,
   ...ebsRules,
+  ...cloudfrontRules,
   ...rdsRules,
   ...s3Rules,
   ...lambdaRules,

@@ -1,4 +1,4 @@
-import { Block, StackModel, blocks, num, strings } from "../model";
+import { Block, StackModel, blocks, num, referencesIn, strings } from "../model";
 import { Check, Rule } from "../types";
 import { custom } from "./define";
 
@@ -15,6 +15,8 @@ interface SgRule {
   readonly description?: string;
   /** "ingress[0]" for inline rules, "" for rule resources. */
   readonly label: string;
+  /** Address of the security group the rule belongs to, when it is in this stack. */
+  readonly group?: string;
 }
 
 const WORLD = ["0.0.0.0/0", "::/0"];
@@ -34,6 +36,7 @@ function sgRules(model: StackModel): SgRule[] {
           cidrs: [...strings(r.cidr_blocks), ...strings(r.ipv6_cidr_blocks)],
           description: text(r.description),
           label: `${direction}[${i}]`,
+          group: sg.address,
         }),
       );
     }
@@ -48,6 +51,7 @@ function sgRules(model: StackModel): SgRule[] {
       cidrs: [...strings(r.config.cidr_blocks), ...strings(r.config.ipv6_cidr_blocks)],
       description: text(r.config.description),
       label: "",
+      group: model.ref(r.config.security_group_id)?.address,
     });
   }
   for (const direction of ["ingress", "egress"] as const) {
@@ -61,10 +65,27 @@ function sgRules(model: StackModel): SgRule[] {
         cidrs: [...strings(r.config.cidr_ipv4), ...strings(r.config.cidr_ipv6)],
         description: text(r.config.description),
         label: "",
+        group: model.ref(r.config.security_group_id)?.address,
       });
     }
   }
   return rules;
+}
+
+/** Security groups attached to EC2 instances, directly or through a launch template. */
+function instanceGroups(model: StackModel): Set<string> {
+  const found = new Set<string>();
+  const add = (value: unknown) => referencesIn(value).filter((a) => a.startsWith("aws_security_group.")).forEach((a) => found.add(a));
+  for (const i of model.all("aws_instance")) {
+    add(i.config.vpc_security_group_ids);
+    add(i.config.security_groups);
+  }
+  for (const lt of model.all("aws_launch_template")) {
+    add(lt.config.vpc_security_group_ids);
+    add(lt.config.security_group_names);
+    blocks(lt.config.network_interfaces).forEach((n) => add(n.security_groups));
+  }
+  return found;
 }
 
 const allTraffic = (r: SgRule) => ["-1", "all"].includes(r.protocol.toLowerCase()) || (r.from === 0 && (r.to === 0 || r.to === 65535));
@@ -201,5 +222,26 @@ export const securityGroupRules: readonly Rule[] = [
     },
     "egress",
     (r) => (fromWorld(r).length > 0 && allTraffic(r) ? `all traffic allowed out to ${fromWorld(r).join(", ")}` : undefined),
+  ),
+  custom(
+    {
+      id: "WP-SG-008",
+      service: "Security groups",
+      severity: "error",
+      title: "No ingress from 0.0.0.0/0 or ::/0 (any port) to a security group of an EC2 instance",
+      explanation: "An instance reachable from the whole internet bypasses the edge (TLS, WAF, rate limits) and exposes its own services.",
+      fix: "Admit the edge only: CloudFront's origin-facing prefix list or a load balancer's security group (WebServer appIngressPrefixListIds).",
+      checkov: [],
+      cdkNag: ["AwsSolutions-EC23"],
+    },
+    (model) => {
+      const attached = instanceGroups(model);
+      return sgRules(model)
+        .filter((r) => r.direction === "ingress" && r.group !== undefined && attached.has(r.group))
+        .map((r): Check => {
+          const world = fromWorld(r);
+          return { block: r.block, violation: world.length > 0 ? `the instance's security group admits ${ports(r)} from ${world.join(", ")}${where(r)}` : undefined };
+        });
+    },
   ),
 ];
