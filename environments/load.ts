@@ -4,7 +4,7 @@ import { EnvironmentConfig } from "./config";
 import { ConfigError, validateEnvironment } from "./validate";
 
 /** Files of this folder that support the environment files rather than being one. */
-const SUPPORT_FILES = new Set(["config", "validate", "load", "cidr"]);
+const SUPPORT_FILES = new Set(["config", "validate", "load", "cidr", "validate-cost"]);
 
 /** The environment names, from the files in this folder (`dev.ts` -> "dev"), sorted. */
 export function environmentNames(dir: string = __dirname): string[] {
