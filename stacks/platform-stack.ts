@@ -3,6 +3,7 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { join } from "path";
 import { EnvironmentConfig } from "../environments/config";
+import { Budget } from "../constructs/budget";
 import { Database } from "../constructs/database";
 import { Network } from "../constructs/network";
 import { NodejsFunction } from "../constructs/nodejs-function";
@@ -40,6 +41,7 @@ export class PlatformStack extends TerraformStack {
   readonly uploads: UploadsBucket;
   readonly profiles: ProfileTable;
   readonly profileUpdater: NodejsFunction;
+  readonly budget: Budget;
 
   constructor(scope: Construct, env: EnvironmentConfig, options: PlatformStackOptions = {}) {
     super(scope, env.name);
@@ -161,6 +163,15 @@ export class PlatformStack extends TerraformStack {
     new TerraformOutput(this, "profile_table_name", { value: this.profiles.name, description: "DynamoDB table of user profiles" });
     new TerraformOutput(this, "profile_updater_function_name", { value: this.profileUpdater.functionName, description: "Lambda that records profile pictures" });
     new TerraformOutput(this, "profile_updater_dlq_url", { value: this.profileUpdater.deadLetterQueue.url, description: "Dead-letter queue of failed profile-picture events" });
+
+    // Cost: the environment's monthly budget with alerts; WP-COST-001 warns at synth when the
+    // estimate (npm run cost) exceeds it. Counts costs tagged Environment=<env> (activate the tag).
+    this.budget = new Budget(this, "budget", {
+      name: `${name}-monthly`,
+      monthlyUsd: env.budget.monthlyUsd,
+      alertEmails: env.budget.alertEmails,
+      costAllocationTags: { Environment: env.name },
+    });
 
     // Refuses to synthesize on an error-level violation not relaxed by the environment.
     applyGuardrails(this, env.guardrails?.relaxations ?? [], options.guardrails);
