@@ -1,3 +1,4 @@
+import type { UsageConfig } from "../environments/config";
 import { Block, StackModel } from "./model";
 
 /** error: fails synth. warning: reported (synth output, `npm run check`), does not fail synth. */
@@ -18,7 +19,8 @@ export type Service =
   | "SQS"
   | "KMS"
   | "Secrets"
-  | "State";
+  | "State"
+  | "Cost";
 
 /** What a rule found on one resource: passed (no violation) or the violation, in one sentence. */
 export interface Check {
@@ -30,6 +32,8 @@ export interface Check {
 export interface EvaluationContext {
   /** "Today" for date-based rules (Lambda runtime deprecation). */
   readonly now: Date;
+  /** The environment's usage assumptions, for the cost estimate (WP-COST-001); absent: fixed costs only. */
+  readonly usage?: UsageConfig;
 }
 
 export interface Rule {

@@ -54,6 +54,8 @@ function usage(problem: string): never {
 interface StackInput {
   readonly name: string;
   readonly relaxations: readonly Relaxation[];
+  /** The environment's usage assumptions (cost guardrail). */
+  readonly usage?: EnvironmentConfig["usage"];
   /** Resolves the stack JSON (in-memory synth) or reads it (cdktf.out). */
   readonly json: () => TerraformJson;
   /** The in-memory stack (not with --from). */
@@ -75,7 +77,7 @@ function synthesizedStacks(environments: readonly EnvironmentConfig[]): StackInp
       const env = environments.find((e) => e.name === stack.node.id);
       const relaxations = registeredRelaxations(stack) ?? env?.guardrails?.relaxations ?? [];
       let json: TerraformJson | undefined;
-      return { name: stack.node.id, relaxations, stack, json: () => (json ??= resolvedStackJson(stack)) };
+      return { name: stack.node.id, relaxations, usage: env?.usage, stack, json: () => (json ??= resolvedStackJson(stack)) };
     });
 }
 
@@ -89,6 +91,7 @@ function stacksFrom(dir: string, environments: readonly EnvironmentConfig[]): St
     .map((name) => ({
       name,
       relaxations: environments.find((e) => e.name === name)?.guardrails?.relaxations ?? [],
+      usage: environments.find((e) => e.name === name)?.usage,
       json: () => JSON.parse(readFileSync(join(stacksDir, name, "cdk.tf.json"), "utf8")) as TerraformJson,
     }));
 }
@@ -129,7 +132,7 @@ function bench(runs: number): void {
     const jsons = inputs.map((s) => s.stack!.toTerraform() as TerraformJson);
     const resolved = performance.now() - t;
     t = performance.now();
-    jsons.forEach((json, k) => evaluateStack(json, { stack: inputs[k].name, relaxations: inputs[k].relaxations }));
+    jsons.forEach((json, k) => evaluateStack(json, { stack: inputs[k].name, relaxations: inputs[k].relaxations, usage: inputs[k].usage }));
     const evaluated = performance.now() - t;
     evaluateOnly.push(evaluated);
     total.push(resolved + evaluated);
@@ -148,7 +151,7 @@ function main(): void {
   }
   if (options.bench !== undefined) return bench(options.bench);
   const inputs = options.from ? stacksFrom(options.from, environments) : synthesizedStacks(environments);
-  const reports = inputs.map((input) => evaluateStack(input.json(), { stack: input.name, relaxations: input.relaxations }));
+  const reports = inputs.map((input) => evaluateStack(input.json(), { stack: input.name, relaxations: input.relaxations, usage: input.usage }));
   reports.forEach((r) => printReport(r, options.all));
   const out = resolve(options.json);
   mkdirSync(dirname(out), { recursive: true });

@@ -174,6 +174,6 @@ export class PlatformStack extends TerraformStack {
     });
 
     // Refuses to synthesize on an error-level violation not relaxed by the environment.
-    applyGuardrails(this, env.guardrails?.relaxations ?? [], options.guardrails);
+    applyGuardrails(this, env.guardrails?.relaxations ?? [], { usage: env.usage, ...options.guardrails });
   }
 }

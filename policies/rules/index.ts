@@ -1,4 +1,5 @@
 import { Rule } from "../types";
+import { costRules } from "./cost";
 import { dynamodbRules, rdsRules } from "./databases";
 import { ebsRules, ec2Rules } from "./ec2";
 import { iamRules, kmsRules } from "./iam";
@@ -24,6 +25,7 @@ export const ALL_RULES: readonly Rule[] = [
   ...logRules,
   ...secretRules,
   ...stateRules,
+  ...costRules,
 ];
 
 /** The rule ids an environment's relaxations may name. */
