@@ -27,6 +27,7 @@ export function roundPrices(): PriceBook {
       p("vpc.interface-endpoint.data", 0.01),
       p("data-transfer.out-internet", 0.09),
       p("rds.instance.postgres.db.t4g.micro", 0.02),
+      p("rds.instance.postgres.db.t4g.small", 0.04),
       p("rds.storage.gp3", 0.1),
       p("secretsmanager.secret", 0.4),
       p("kms.key", 1),
