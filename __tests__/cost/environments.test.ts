@@ -4,7 +4,7 @@ import { join } from "path";
 import { App } from "cdktf";
 import dev from "../../environments/dev";
 import prod from "../../environments/prod";
-import { estimateStack } from "../../scripts/cost/estimate";
+import { estimateStack, pricingOf } from "../../scripts/cost/estimate";
 import { loadPriceTable } from "../../scripts/cost/prices";
 import { synthesizeEnvironments } from "../../scripts/stack-json";
 import { PlatformStack } from "../../stacks/platform-stack";
@@ -83,5 +83,10 @@ describe("the committed price table", () => {
     const keys = table.prices.map((p) => `${p.id} ${p.region}`);
     expect(new Set(keys).size).toBe(keys.length);
     expect(new Set(table.prices.map((p) => p.region))).toEqual(new Set(["eu-west-1", "us-east-1", "global"]));
+  });
+
+  it("lists as free only types the estimator does not price", () => {
+    expect(Object.keys(table.free).filter((type) => pricingOf(type) === "priced")).toEqual([]);
+    expect(pricingOf("aws_iam_role")).toBe("free");
   });
 });
