@@ -8,20 +8,26 @@ import { environmentNames, loadEnvironments } from "../../environments/load";
 import { ConfigError } from "../../environments/validate";
 import { synthesizeEnvironments } from "../stack-json";
 import { estimateStack } from "./estimate";
-import { estimateTable } from "./format";
+import { estimateTable, readmeCostBlock } from "./format";
 
-const USAGE = "Usage: npm run cost -- <environment> [--json]";
+const USAGE = "Usage: npm run cost -- <environment> [--json]\n       npm run cost -- --readme   (the README block: every environment's totals and largest lines)";
 
 export function main(argv: string[]): number {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } } });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: "boolean", default: false }, readme: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } } });
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
     return 1;
   }
   const { values, positionals } = parsed;
   if (values.help) return process.stdout.write(`${USAGE}\n`), 0;
+  if (values.readme) {
+    const environments = loadEnvironments();
+    const stacks = synthesizeEnvironments();
+    process.stdout.write(`${readmeCostBlock(environments.map((env) => estimateStack(stacks.get(env.name)!, { environment: env.name, usage: env.usage })))}\n`);
+    return 0;
+  }
   const names = environmentNames();
   if (positionals.length !== 1 || !names.includes(positionals[0])) {
     const given = positionals.length === 0 ? "no environment" : `"${positionals.join(" ")}"`;

@@ -38,3 +38,21 @@ export function estimateTable(e: Estimate): string {
   if (e.notPriced > 0) out.push(`Not priced:   ${e.notPriced} line(s): their cost is unknown, not included above`);
   return out.join("\n");
 }
+
+/** The README's cost block: each environment's totals and its five largest lines (`npm run cost -- --readme`). */
+export function readmeCostBlock(estimates: readonly Estimate[]): string {
+  const priceDate = estimates[0]?.priceDate ?? "";
+  const out = [
+    `Prices of ${priceDate} (on-demand, USD, 730 h/month), usage from each environment's \`usage\` assumptions:`,
+    "",
+    "| environment | fixed | usage-based | total per month | not priced |",
+    "| --- | ---: | ---: | ---: | ---: |",
+    ...estimates.map((e) => `| ${e.environment} | ${usd(e.fixedMonthlyUsd)} | ${usd(e.usageMonthlyUsd)} | **${usd(e.monthlyTotalUsd)}** | ${e.notPriced} |`),
+  ];
+  for (const e of estimates) {
+    const top = [...e.lines].filter((l) => l.monthlyUsd !== null).sort((a, b) => b.monthlyUsd! - a.monthlyUsd! || a.address.localeCompare(b.address)).slice(0, 5);
+    out.push("", `Largest lines of **${e.environment}**:`);
+    for (const l of top) out.push(`- ${usd(l.monthlyUsd!)} ${lineWhere(l).replace(/ \(\d+ [a-z0-9_]+\)$/, "")}: ${l.item}`);
+  }
+  return out.join("\n");
+}
