@@ -22,7 +22,8 @@ export interface BudgetProps {
 /**
  * A monthly AWS cost budget with alerts on actual and forecast spend (default at 80 % and 100 %
  * of the limit). Without subscribers there are no alerts (AWS requires one per notification);
- * the budget still tracks spend in the Billing console. Budgets with notifications only are free.
+ * the budget still tracks spend in the Billing console. An account's first two budgets are free,
+each further one costs $0.02 a day.
  */
 export class Budget extends Construct {
   readonly budget: BudgetsBudget;

@@ -55,20 +55,21 @@ describe("each priced resource kind against a hand-computed amount (round test p
     ["log storage at 30-day retention", "usage.logIngestionGb", "storage", 0.3], // 10 GB × 30/30.42 months × 0.03 = 0.296
     ["flow logs (vended)", "usage.flowLogsGb", "ingestion", 10.0], // 20 × 0.50
     ["flow log storage at 365-day retention", "usage.flowLogsGb", "storage", 7.2], // 20 × 12 months × 0.03
+    ["budget", "aws_budgets_budget.monthly", "budget", 0.61], // 30.42 days × 0.02
     ["action-enabled budget", "aws_budgets_budget_action.stop", "action", 3.04], // 30.42 days × 0.10
   ])("%s", (_title, address, key, expected) => {
     expect(amount(address, key)).toBe(expected);
   });
 
   it("adds them up: fixed, usage-based and total", () => {
-    expect(estimate.fixedMonthlyUsd).toBe(180.74);
+    expect(estimate.fixedMonthlyUsd).toBe(181.35);
     expect(estimate.usageMonthlyUsd).toBe(94.6);
-    expect(estimate.monthlyTotalUsd).toBe(275.34);
+    expect(estimate.monthlyTotalUsd).toBe(275.95);
   });
 
   it("lists free types as free (0, with why) and unknown types as not priced (null, never 0)", () => {
     const free = estimate.lines.filter((l) => l.basis === "free").map((l) => l.type);
-    expect(free).toEqual(expect.arrayContaining(["aws_iam_role", "aws_launch_template", "aws_budgets_budget", "aws_flow_log", "aws_vpc_endpoint"]));
+    expect(free).toEqual(expect.arrayContaining(["aws_iam_role", "aws_launch_template", "aws_flow_log", "aws_vpc_endpoint"]));
     const cache = estimate.lines.filter((l) => l.type === "aws_elasticache_cluster");
     expect(cache).toEqual([expect.objectContaining({ basis: "not priced", monthlyUsd: null, note: expect.stringContaining("aws_elasticache_cluster is not in the price table") })]);
     expect(estimate.notPriced).toBe(1);

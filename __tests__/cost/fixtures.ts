@@ -15,6 +15,7 @@ export function roundPrices(): PriceBook {
     factors: { rdsMultiAz: { value: 2, description: "x2" } },
     prices: [
       p("ec2.instance.t4g.micro", 0.01),
+      p("ec2.instance.t4g.small", 0.02),
       p("ec2.detailed-monitoring-metric", 0.3),
       p("ebs.gp3.storage", 0.1),
       p("ebs.gp3.iops", 0.005),
@@ -53,9 +54,10 @@ export function roundPrices(): PriceBook {
       p("waf.requests", 0.0000006, "us-east-1"),
       p("cloudfront.requests-https", 0.000001, "global"),
       p("cloudfront.data-transfer-out", 0.08, "global"),
+      p("budgets.budget", 0.02, "global"),
       p("budgets.action-enabled-budget", 0.1, "global"),
     ],
-    free: { aws_iam_role: "IAM is free", aws_launch_template: "free", aws_budgets_budget: "free", aws_flow_log: "free" },
+    free: { aws_iam_role: "IAM is free", aws_launch_template: "free", aws_flow_log: "free" },
   };
   return new PriceBook(table);
 }

@@ -32,7 +32,7 @@ describe("the monthly cost of a plan that changes the database instance class", 
   const md = costDiffMarkdown(diff, "demo");
 
   it("prices the database before and after: 730 h × $0.02 → × $0.04, storage and secret unchanged", () => {
-    expect(diff.changes).toEqual([{ address: DB, path: "database/instance", action: "update", beforeUsd: 17.0, afterUsd: 31.6, deltaUsd: 14.6 }]);
+    expect(diff.changes).toEqual([{ address: DB, path: "database/instance", action: "update", beforeUsd: 17.0, afterUsd: 31.6, deltaUsd: 14.6, notPriced: false }]);
     expect(diff.deltaUsd).toBe(14.6);
     expect(diff.after.monthlyTotalUsd - diff.before.monthlyTotalUsd).toBeCloseTo(14.6, 2);
   });
@@ -52,6 +52,26 @@ describe("the monthly cost of a plan that changes the database instance class", 
   });
 });
 
+describe("a plan that changes the web server's instance type in its launch template", () => {
+  const before = stackWithDbClass("db.t4g.micro");
+  const json = fixtureJson<any>("profile-flow.stack.json");
+  Object.assign(json.resource.aws_db_instance.database_instance_00000003, { allocated_storage: 20, storage_type: "gp3" });
+  json.resource.aws_launch_template["web_launch-template_00000040"].instance_type = "t4g.small";
+  const after = loadStack(json as StackJson, "demo");
+  const LT = "aws_launch_template.web_launch-template_00000040";
+  const INSTANCE = "aws_instance.web_instance_00000041";
+  const diff = costDiff(planOver(before, after, { [LT]: ["update"], [INSTANCE]: ["update"] }), after, options);
+
+  it("moves the instance's hours from $0.01 to $0.02 an hour (+$7.30), the template itself being free", () => {
+    const hours = (e: typeof diff.before) => e.lines.find((l) => l.address === INSTANCE && l.key === "instance-hours")!.monthlyUsd;
+    expect([hours(diff.before), hours(diff.after)]).toEqual([7.3, 14.6]);
+    expect(diff.deltaUsd).toBe(7.3);
+    // The fixture's root volume size is unknown at synth (AMI default): that part stays "not priced".
+    expect(diff.changes.map((c) => [c.address, c.deltaUsd, c.notPriced])).toEqual([[INSTANCE, 7.3, true]]);
+    expect(costDiffMarkdown(diff, "demo")).toContain("| update | $7.30 + not priced | $14.60 + not priced | +$7.30 + not priced |");
+  });
+});
+
 describe("a fresh environment", () => {
   const after = stackWithDbClass("db.t4g.micro");
   const diff = costDiff(planOver(undefined, after), after, options);
@@ -60,7 +80,7 @@ describe("a fresh environment", () => {
     expect(diff.before.monthlyTotalUsd).toBe(0);
     expect(diff.before.lines).toEqual([]);
     expect(diff.deltaUsd).toBe(diff.after.monthlyTotalUsd);
-    expect(diff.changes.find((c) => c.address === DB)).toEqual({ address: DB, path: "database/instance", action: "create", beforeUsd: 0, afterUsd: 17.0, deltaUsd: 17.0 });
+    expect(diff.changes.find((c) => c.address === DB)).toEqual({ address: DB, path: "database/instance", action: "create", beforeUsd: 0, afterUsd: 17.0, deltaUsd: 17.0, notPriced: false });
     expect(diff.changes.find((c) => c.address === "usage.s3StorageGb")).toMatchObject({ action: "usage", beforeUsd: 0, afterUsd: 2.0 });
     expect(costDiffMarkdown(diff, "demo")).toMatch(/^\*\*\$0\.00 → \$\d+\.\d\d per month \(\+\$\d+\.\d\d\)\*\*/m);
   });

@@ -13,6 +13,7 @@ import { priceDbInstance, priceDynamodbTables } from "./pricing/database";
 import { priceEip, priceNatGateway, priceNetworkUsage, priceVpcEndpoint } from "./pricing/network";
 import {
   priceAlarm,
+  priceBudget,
   priceBudgetAction,
   priceDashboard,
   priceDistributions,
@@ -40,6 +41,7 @@ const PER_RESOURCE: Readonly<Record<string, ResourcePricer>> = {
   aws_kms_key: priceKmsKey,
   aws_secretsmanager_secret: priceSecret,
   aws_wafv2_web_acl: priceWebAcl,
+  aws_budgets_budget: priceBudget,
   aws_budgets_budget_action: priceBudgetAction,
 };
 

@@ -18,10 +18,12 @@ export interface CostChange {
   readonly path?: string;
   /** Plan action ("create", "update", "replace", "delete", or "no-op" for a cost that moved with another change). */
   readonly action: string;
-  /** Monthly USD; null when some line of it is not priced. */
-  readonly beforeUsd: number | null;
-  readonly afterUsd: number | null;
-  readonly deltaUsd: number | null;
+  /** Monthly USD of the priced lines. */
+  readonly beforeUsd: number;
+  readonly afterUsd: number;
+  readonly deltaUsd: number;
+  /** Some line of it (before or after) is not priced: its true cost is unknown beyond these amounts. */
+  readonly notPriced: boolean;
 }
 
 export interface CostDiff {
@@ -45,8 +47,7 @@ export function priorStateStack(plan: PlanJson, after: Stack): Stack {
   return { name: after.name, json: { provider: after.json.provider }, resources };
 }
 
-const total = (lines: readonly CostLine[]): number | null =>
-  lines.some((l) => l.monthlyUsd === null) ? null : round2(lines.reduce((s, l) => s + (l.monthlyUsd ?? 0), 0));
+const total = (lines: readonly CostLine[]): number => round2(lines.reduce((s, l) => s + (l.monthlyUsd ?? 0), 0));
 
 export function costDiff(plan: PlanJson, after: Stack, options: { usage?: UsageConfig; prices?: PriceBook } = {}): CostDiff {
   const beforeEstimate = estimateStack(priorStateStack(plan, after), { ...options, environment: after.name });
@@ -58,11 +59,12 @@ export function costDiff(plan: PlanJson, after: Stack, options: { usage?: UsageC
   for (const address of [...addresses].sort()) {
     const b = beforeEstimate.lines.filter((l) => l.address === address);
     const a = afterEstimate.lines.filter((l) => l.address === address);
-    const beforeUsd = b.length === 0 ? 0 : total(b);
-    const afterUsd = a.length === 0 ? 0 : total(a);
+    const beforeUsd = total(b);
+    const afterUsd = total(a);
+    const notPriced = [...a, ...b].some((l) => l.monthlyUsd === null);
     const action = actions.get(address) ?? "no-op";
     const changed = action !== "no-op" && action !== "read";
-    if (beforeUsd === afterUsd && (!changed || beforeUsd === 0)) continue;
+    if (beforeUsd === afterUsd && (!changed || (beforeUsd === 0 && !notPriced))) continue;
     const line = a[0] ?? b[0];
     changes.push({
       address,
@@ -70,14 +72,14 @@ export function costDiff(plan: PlanJson, after: Stack, options: { usage?: UsageC
       action: address.startsWith("usage.") ? "usage" : action,
       beforeUsd,
       afterUsd,
-      deltaUsd: beforeUsd === null || afterUsd === null ? null : round2(afterUsd - beforeUsd),
+      deltaUsd: round2(afterUsd - beforeUsd),
+      notPriced,
     });
   }
   return { before: beforeEstimate, after: afterEstimate, deltaUsd: round2(afterEstimate.monthlyTotalUsd - beforeEstimate.monthlyTotalUsd), changes };
 }
 
 export const signed = (n: number): string => `${n < 0 ? "-" : "+"}${usd(Math.abs(n))}`;
-const cellUsd = (n: number | null) => (n === null ? "not priced" : usd(n));
 
 /** The "Monthly cost" section of summary.md. */
 export function costDiffMarkdown(diff: CostDiff, environment: string): string {
@@ -100,7 +102,8 @@ export function costDiffMarkdown(diff: CostDiff, environment: string): string {
     const where = c.address.startsWith("usage.")
       ? lineWhere(after.lines.find((l) => l.address === c.address) ?? before.lines.find((l) => l.address === c.address)!)
       : c.path && c.path !== c.address ? `${code(c.address)}<br>${c.path}` : code(c.address);
-    return [where, c.action, cellUsd(c.beforeUsd), cellUsd(c.afterUsd), c.deltaUsd === null ? "?" : signed(c.deltaUsd)];
+    const unknown = c.notPriced ? " + not priced" : "";
+    return [where, c.action, `${usd(c.beforeUsd)}${unknown}`, `${usd(c.afterUsd)}${unknown}`, `${signed(c.deltaUsd)}${unknown}`];
   });
   out.push(table(["resource", "action", "before", "after", "delta"], rows), "");
   return out.join("\n");

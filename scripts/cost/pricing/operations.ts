@@ -68,6 +68,10 @@ export function priceSecret(r: StackResource, ctx: PricingContext): CostLine[] {
   return [ctx.line(r, { key: "secret", item: "Secret (API calls not included)", quantity: 1, unit: "secret-months", priceId: "secretsmanager.secret" })];
 }
 
+export function priceBudget(r: StackResource, ctx: PricingContext): CostLine[] {
+  return [ctx.line(r, { key: "budget", item: "Budget (the account's first 2 are free; not deducted)", quantity: DAYS_PER_MONTH, unit: "budget-days", priceId: "budgets.budget" })];
+}
+
 export function priceBudgetAction(r: StackResource, ctx: PricingContext): CostLine[] {
   return [ctx.line(r, { key: "action", item: "Action-enabled budget (the account's first 2 are free; not deducted)", quantity: DAYS_PER_MONTH, unit: "budget-days", priceId: "budgets.action-enabled-budget" })];
 }
