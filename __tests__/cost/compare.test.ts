@@ -35,6 +35,6 @@ describe("dev against prod cost, line by line", () => {
     const md = costComparisonMarkdown(small, big);
     expect(md).toContain(`| **total** |  | **$${small.monthlyTotalUsd.toFixed(2)}** | **$${big.monthlyTotalUsd.toFixed(2)}** |`);
     expect(md).toContain("| network/nat-a | NAT gateway hours (its Elastic IP is priced on the aws_eip) | — | $36.50 | +$36.50 |");
-    expect(md).toContain("Not priced: 1 line(s) in small, 1 in big");
+    expect(md).toContain("Not priced: 2 line(s) in small, 2 in big");
   });
 });

@@ -32,6 +32,9 @@ describe("each priced resource kind against a hand-computed amount (round test p
     ["data transfer out", "usage.dataTransferOutGb", "data-out", 9.0], // 100 × 0.09
     ["standard alarm", "aws_cloudwatch_metric_alarm.std", "alarm", 0.1],
     ["high-resolution alarm (period 10 s)", "aws_cloudwatch_metric_alarm.fast", "alarm", 0.3],
+    ["composite alarm", "aws_cloudwatch_composite_alarm.any", "alarm", 0.5],
+    ["log metric filter (a custom metric)", "aws_cloudwatch_log_metric_filter.errors", "metric", 0.3],
+    ["Standard SSM parameter", "aws_ssm_parameter.std", "parameter", 0],
     ["dashboard", "aws_cloudwatch_dashboard.main", "dashboard", 3.0],
     ["KMS key", "aws_kms_key.key", "key", 1.0],
     ["Secrets Manager secret", "aws_secretsmanager_secret.s", "secret", 0.4],
@@ -62,9 +65,9 @@ describe("each priced resource kind against a hand-computed amount (round test p
   });
 
   it("adds them up: fixed, usage-based and total", () => {
-    expect(estimate.fixedMonthlyUsd).toBe(181.35);
+    expect(estimate.fixedMonthlyUsd).toBe(182.15); // 181.35 + composite alarm 0.50 + metric filter 0.30
     expect(estimate.usageMonthlyUsd).toBe(94.6);
-    expect(estimate.monthlyTotalUsd).toBe(275.95);
+    expect(estimate.monthlyTotalUsd).toBe(276.75);
   });
 
   it("lists free types as free (0, with why) and unknown types as not priced (null, never 0)", () => {
@@ -72,7 +75,8 @@ describe("each priced resource kind against a hand-computed amount (round test p
     expect(free).toEqual(expect.arrayContaining(["aws_iam_role", "aws_launch_template", "aws_flow_log", "aws_vpc_endpoint"]));
     const cache = estimate.lines.filter((l) => l.type === "aws_elasticache_cluster");
     expect(cache).toEqual([expect.objectContaining({ basis: "not priced", monthlyUsd: null, note: expect.stringContaining("aws_elasticache_cluster is not in the price table") })]);
-    expect(estimate.notPriced).toBe(1);
+    expect(estimate.lines.find((l) => l.address === "aws_ssm_parameter.adv")).toMatchObject({ basis: "not priced", monthlyUsd: null, note: "no price for Advanced-tier parameters" });
+    expect(estimate.notPriced).toBe(2);
     expect(pricingOf("aws_elasticache_cluster", roundPrices())).toBe("not priced");
     expect(pricingOf("aws_iam_role", roundPrices())).toBe("free");
     expect(pricingOf("aws_s3_bucket", roundPrices())).toBe("priced");

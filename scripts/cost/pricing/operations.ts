@@ -56,6 +56,23 @@ export function priceAlarm(r: StackResource, ctx: PricingContext): CostLine[] {
   ];
 }
 
+export function priceCompositeAlarm(r: StackResource, ctx: PricingContext): CostLine[] {
+  return [ctx.line(r, { key: "alarm", item: "Composite alarm", quantity: 1, unit: "alarm-months", priceId: "cloudwatch.composite-alarm" })];
+}
+
+/** A log metric filter publishes a custom metric (one per dimension combination; one assumed). */
+export function priceLogMetricFilter(r: StackResource, ctx: PricingContext): CostLine[] {
+  const dimensions = Object.keys((asArray(r.body.metric_transformation)[0]?.dimensions ?? {}) as object).length;
+  return [ctx.line(r, { key: "metric", item: `Custom metric from a log metric filter${dimensions > 0 ? " (one per dimension value combination; 1 assumed)" : ""}`, quantity: 1, unit: "metric-months", priceId: "ec2.detailed-monitoring-metric" })];
+}
+
+/** SSM parameters: the Standard tier is free; Advanced parameters are not in the price table. */
+export function priceSsmParameter(r: StackResource, ctx: PricingContext): CostLine[] {
+  const tier = literal(r.body.tier) ?? "Standard";
+  if (tier === "Standard") return [{ address: r.address, type: r.type, path: r.path, key: "parameter", item: "Standard parameter", monthlyUsd: 0, basis: "free", note: "Standard parameters are free" }];
+  return [ctx.notPriced(r, "parameter", `${tier} parameter`, `no price for ${tier}-tier parameters`)];
+}
+
 export function priceDashboard(r: StackResource, ctx: PricingContext): CostLine[] {
   return [ctx.line(r, { key: "dashboard", item: "Dashboard (the account's first 3 are free; not deducted)", quantity: 1, unit: "dashboard-months", priceId: "cloudwatch.dashboard" })];
 }
