@@ -1,16 +1,19 @@
 import { spawnSync } from "child_process";
+import { mkdtempSync, readFileSync, rmSync } from "fs";
+import { tmpdir } from "os";
 import { join, resolve } from "path";
 
 const ROOT = resolve(__dirname, "..", "..");
 
-/** `npm run cost -- <args>` without npm: node with the project's ts-hook, from the project root. */
-function cost(...args: string[]) {
-  return spawnSync(process.execPath, ["--require", join(ROOT, "scripts", "ts-hook.js"), join(ROOT, "scripts", "cost", "cli.ts"), ...args], {
+/** `npm run <script> -- <args>` without npm: node with the project's ts-hook, from the project root. */
+function runScript(file: string, args: string[]) {
+  return spawnSync(process.execPath, ["--require", join(ROOT, "scripts", "ts-hook.js"), join(ROOT, file), ...args], {
     cwd: ROOT,
     encoding: "utf8",
     env: { ...process.env, FORCE_COLOR: "0" },
   });
 }
+const cost = (...args: string[]) => runScript("scripts/cost/cli.ts", args);
 
 describe("npm run cost", () => {
   it("--json prints one object whose total is the sum of its lines", () => {
@@ -37,4 +40,20 @@ describe("npm run cost", () => {
     expect(result.stderr).toContain('Got "staging"; allowed: one of "dev", "prod".');
     expect(result.stdout).toBe("");
   });
+});
+
+describe("npm run compare-envs", () => {
+  const tmp = mkdtempSync(join(tmpdir(), "compare-cost-"));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it("appends dev against prod cost, line by line, and prints both totals", () => {
+    const out = join(tmp, "dev-vs-prod.md");
+    const result = runScript("scripts/compare-envs.ts", ["--out", out]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^cost: dev \$\d+\.\d\d, prod \$[\d,]+\.\d\d per month \(prices of \d{4}-\d\d-\d\d\)$/m);
+    const md = readFileSync(out, "utf8");
+    expect(md).toMatch(/## Monthly cost\n\n\*\*dev \$\d+\.\d\d, prod \$[\d,]+\.\d\d per month/);
+    expect(md).toMatch(/\| database\/instance \| Instance hours \(db\.t4g\.micro, PostgreSQL, Single-AZ\) → Instance hours \(db\.m7g\.large, PostgreSQL, Multi-AZ ×2\) \| \$\d+\.\d\d \| \$\d+\.\d\d \| \+\$\d+\.\d\d \|/);
+    expect(md).toMatch(/\| network\/nat-a \| NAT gateway hours [^|]*\| — \| \$\d+\.\d\d \|/);
+  }, 60_000);
 });
