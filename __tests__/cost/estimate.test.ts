@@ -110,4 +110,13 @@ describe("each priced resource kind against a hand-computed amount (round test p
     expect(get("aws_instance.web", "detailed-monitoring")).toBe(2.1);
     expect(get("aws_instance.web", "public-ipv4")).toBeUndefined();
   });
+
+  it("recognizes a flow log's group by its ARN, as recorded in the state", () => {
+    const json = everyKindJson() as any;
+    json.resource.aws_cloudwatch_log_group.flow.arn = "arn:aws:logs:eu-west-1:123456789012:log-group:flow";
+    json.resource.aws_flow_log.vpc.log_destination = "arn:aws:logs:eu-west-1:123456789012:log-group:flow";
+    const e = estimateStack(loadStack(json, "fx"), { usage: USAGE, prices: roundPrices() });
+    const logLines = (x: typeof e) => x.lines.filter((l) => l.address === "usage.flowLogsGb" || l.address === "usage.logIngestionGb").map((l) => [l.address, l.key, l.monthlyUsd, l.covers]);
+    expect(logLines(e)).toEqual(logLines(estimate));
+  });
 });

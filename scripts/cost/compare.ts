@@ -27,8 +27,7 @@ export function compareCosts(a: Estimate, b: Estimate): CostRow[] {
       const key = rowKey(l);
       const row = rows.get(key) ?? { where: l.address.startsWith("usage.") ? l.address : l.path ?? l.address, item: l.item };
       if (side === "b" && row.item !== l.item) row.item = row.a === undefined ? l.item : `${row.item} → ${l.item}`;
-      row[side] = round2((row[side] ?? 0) + (l.monthlyUsd ?? NaN));
-      if (l.monthlyUsd === null) row[side] = null;
+      row[side] = l.monthlyUsd === null || row[side] === null ? null : round2((row[side] ?? 0) + l.monthlyUsd);
       rows.set(key, row);
     }
   }

@@ -2,7 +2,7 @@
 import { asArray, literal, referencesIn, StackResource } from "../../stack-json";
 import { CostLine, PricingContext } from "../model";
 
-/** Metrics EC2 detailed monitoring publishes per instance (CPU, disk x4, network x4 billed as 7 on AWS's example). */
+/** Metrics per instance AWS's CloudWatch pricing example bills for EC2 detailed monitoring. */
 export const DETAILED_MONITORING_METRICS = 7;
 /** gp3 includes 3,000 IOPS and 125 MiB/s. */
 const GP3_FREE_IOPS = 3000;

@@ -18,9 +18,11 @@ const DAYS_PER_MONTH = 365 / 12;
 export function priceLogs(all: readonly StackResource[], ctx: PricingContext): CostLine[] {
   const groups = all.filter((r) => r.type === "aws_cloudwatch_log_group");
   const flowLogs = all.filter((r) => r.type === "aws_flow_log" && (literal(r.body.log_destination_type) ?? "cloud-watch-logs") === "cloud-watch-logs");
+  // A flow log names its group by reference in the configuration, by ARN in the state.
   const flowTargets = new Set(flowLogs.flatMap((f) => referencesIn(f.body.log_destination, ctx.stack)));
-  const flowGroups = groups.filter((g) => flowTargets.has(g.address));
-  const appGroups = groups.filter((g) => !flowTargets.has(g.address));
+  const flowArns = new Set(flowLogs.map((f) => literal(f.body.log_destination)?.replace(/:\*$/, "")).filter(Boolean));
+  const flowGroups = groups.filter((g) => flowTargets.has(g.address) || flowArns.has(literal(g.body.arn)?.replace(/:\*$/, "")));
+  const appGroups = groups.filter((g) => !flowGroups.includes(g));
   const lines: CostLine[] = [];
   const storedGb = (list: StackResource[], monthly: number) =>
     list.reduce((sum, g) => sum + (monthly / list.length) * monthsKept(num(g.body.retention_in_days)), 0);
