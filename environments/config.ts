@@ -232,6 +232,10 @@ export interface EnvironmentConfig {
   readonly preventDestroy: boolean;
   /** Guardrail rules (policies/) this environment deliberately relaxes. Everything else is enforced at synth. */
   readonly guardrails?: GuardrailsConfig;
+  /** Monthly budget: an AWS Budget with alerts, and a synth-time warning when the estimate exceeds it. */
+  readonly budget: BudgetConfig;
+  /** Monthly usage assumptions for the cost estimate (`npm run cost`). */
+  readonly usage: UsageConfig;
 }
 
 /** One explicit, justified exception to a guardrail rule. */
@@ -246,4 +250,59 @@ export interface GuardrailRelaxation {
 
 export interface GuardrailsConfig {
   readonly relaxations: readonly GuardrailRelaxation[];
+}
+
+// ---- Cost: budget and usage assumptions (issue 12; validated by environments/validate-cost.ts) ----
+
+/** The monthly budget of an environment: an AWS Budget with alerts, and a synth-time guardrail (WP-COST-001). */
+export interface BudgetConfig {
+  /** Monthly cost budget in USD (> 0). */
+  readonly monthlyUsd: number;
+  /** Who gets the budget alerts (actual and forecast spend at 80 % and 100 %). Absent: no alerts. */
+  readonly alertEmails?: readonly string[];
+}
+
+/**
+ * Monthly usage the cost estimate assumes (`npm run cost`). Usage-based prices (S3, Lambda,
+ * DynamoDB, data transfer, NAT data, logs, CloudFront, ...) are computed from these numbers and
+ * never silently from zero: every field is required, and 0 is an explicit assumption.
+ * Each field covers all resources of its kind in the stack (e.g. all buckets together).
+ */
+export interface UsageConfig {
+  /** GB stored in S3 (all buckets, current and noncurrent versions), averaged over the month. */
+  readonly s3StorageGb: number;
+  /** S3 PUT/COPY/POST/LIST requests per month. */
+  readonly s3PutRequests: number;
+  /** S3 GET and other requests per month. */
+  readonly s3GetRequests: number;
+  /** Lambda invocations per month (all functions together, split evenly). */
+  readonly lambdaInvocations: number;
+  /** Average Lambda invocation duration in milliseconds. */
+  readonly lambdaAverageDurationMs: number;
+  /** DynamoDB on-demand read request units per month. */
+  readonly dynamodbReadRequestUnits: number;
+  /** DynamoDB on-demand write request units per month. */
+  readonly dynamodbWriteRequestUnits: number;
+  /** GB stored in DynamoDB (all tables). */
+  readonly dynamodbStorageGb: number;
+  /** SQS requests per month. */
+  readonly sqsRequests: number;
+  /** SNS publishes per month. */
+  readonly snsPublishes: number;
+  /** GB per month sent from the VPC to the internet (web responses, not through CloudFront). */
+  readonly dataTransferOutGb: number;
+  /** GB per month processed by the NAT gateways. */
+  readonly natProcessedGb: number;
+  /** GB per month processed by interface VPC endpoints. */
+  readonly vpcEndpointProcessedGb: number;
+  /** GB per month ingested into CloudWatch Logs (application, Lambda, agent), excluding flow logs. */
+  readonly logIngestionGb: number;
+  /** GB per month of VPC flow logs delivered to CloudWatch Logs. */
+  readonly flowLogsGb: number;
+  /** GB changed per day on snapshotted EBS volumes (each daily snapshot after the first stores the change). */
+  readonly snapshotChangedGbPerDay: number;
+  /** CloudFront HTTPS requests per month (also the requests the WAF inspects). */
+  readonly cloudfrontRequests: number;
+  /** GB per month CloudFront sends to viewers. */
+  readonly cloudfrontDataTransferOutGb: number;
 }

@@ -61,6 +61,28 @@ const dev: EnvironmentConfig = {
   },
   logRetentionDays: 14,
   preventDestroy: false,
+  budget: { monthlyUsd: 75, alertEmails: ["platform-team@example.com"] },
+  // Monthly usage the cost estimate assumes (npm run cost): a few developers testing.
+  usage: {
+    s3StorageGb: 5,
+    s3PutRequests: 10_000,
+    s3GetRequests: 50_000,
+    lambdaInvocations: 1_000,
+    lambdaAverageDurationMs: 200,
+    dynamodbReadRequestUnits: 20_000,
+    dynamodbWriteRequestUnits: 2_000,
+    dynamodbStorageGb: 0.1,
+    sqsRequests: 0,
+    snsPublishes: 100,
+    dataTransferOutGb: 5,
+    natProcessedGb: 0,
+    vpcEndpointProcessedGb: 0,
+    logIngestionGb: 1,
+    flowLogsGb: 0,
+    snapshotChangedGbPerDay: 0,
+    cloudfrontRequests: 100_000,
+    cloudfrontDataTransferOutGb: 5,
+  },
   guardrails: {
     relaxations: [
       { rule: "WP-VPC-003", reason: "No VPC flow logs in dev (network.flowLogs: false): no production traffic to investigate, and log ingestion costs." },

@@ -4,7 +4,7 @@ import { EnvironmentConfig } from "./config";
 import { ConfigError, validateEnvironment } from "./validate";
 
 /** Files of this folder that support the environment files rather than being one. */
-const SUPPORT_FILES = new Set(["config", "validate", "load", "cidr", "aws-names"]);
+const SUPPORT_FILES = new Set(["config", "validate", "load", "cidr", "aws-names", "validate-cost"]);
 /** Compiled JavaScript that would shadow or stand in for a TypeScript source. */
 const COMPILED = /\.(js|cjs|mjs)$/;
 

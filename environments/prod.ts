@@ -78,6 +78,28 @@ const prod: EnvironmentConfig = {
   },
   logRetentionDays: 365,
   preventDestroy: true,
+  budget: { monthlyUsd: 1000, alertEmails: ["platform-team@example.com", "finance@example.com"] },
+  // Monthly usage the cost estimate assumes (npm run cost): ~10,000 active users.
+  usage: {
+    s3StorageGb: 500,
+    s3PutRequests: 1_000_000,
+    s3GetRequests: 10_000_000,
+    lambdaInvocations: 200_000,
+    lambdaAverageDurationMs: 300,
+    dynamodbReadRequestUnits: 20_000_000,
+    dynamodbWriteRequestUnits: 500_000,
+    dynamodbStorageGb: 2,
+    sqsRequests: 10_000,
+    snsPublishes: 10_000,
+    dataTransferOutGb: 500,
+    natProcessedGb: 100,
+    vpcEndpointProcessedGb: 0,
+    logIngestionGb: 20,
+    flowLogsGb: 30,
+    snapshotChangedGbPerDay: 1,
+    cloudfrontRequests: 30_000_000,
+    cloudfrontDataTransferOutGb: 1_000,
+  },
   guardrails: {
     relaxations: [
       { rule: "WP-LAMBDA-007", scope: "profile-updater", reason: "The profile updater only calls S3 and DynamoDB APIs and reaches no VPC resource; outside the VPC it needs no NAT or interface endpoints." },

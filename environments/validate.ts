@@ -22,6 +22,7 @@ import {
   POSTGRES_MAJOR_VERSIONS,
   PRICE_CLASSES,
 } from "./config";
+import { validateBudget, validateUsage } from "./validate-cost";
 
 /**
  * A wrong environment config. The message names the file, the environment, the field and what is
@@ -270,6 +271,9 @@ export function validateEnvironment(raw: unknown, file: string, fileName: string
       seen.add(key);
     });
   }
+
+  validateBudget(env.budget, fail);
+  validateUsage(env.usage, fail);
 
   // A production environment is highly available and protected.
   if (env.production) {

@@ -5,7 +5,7 @@
 import { Annotations, TerraformStack } from "cdktf";
 import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import { IConstruct } from "constructs";
-import { evaluateStack, formatRelaxedRules, formatSummary, formatViolation } from "./engine";
+import { EvaluateOptions, evaluateStack, formatRelaxedRules, formatSummary, formatViolation } from "./engine";
 import { TerraformJson } from "./model";
 import { Relaxation, StackReport } from "./types";
 
@@ -16,6 +16,8 @@ export interface GuardrailOptions {
   readonly now?: Date;
   /** The environment is `production: true` (default true: the stricter reading). */
   readonly production?: boolean;
+  /** The environment's usage assumptions, for the budget guardrail's cost estimate (WP-COST-001). */
+  readonly usage?: EvaluateOptions["usage"];
 }
 
 interface Registration {
@@ -43,7 +45,7 @@ export function applyGuardrails(stack: TerraformStack, relaxations: readonly Rel
   stack.node.addValidation({
     validate: () => {
       // Aspects have run and tokens resolve at this point (the synthesizer validates just before writing).
-      const report = evaluateStack(stack.toTerraform() as TerraformJson, { stack: stack.node.id, relaxations, now: options.now, production: options.production });
+      const report = evaluateStack(stack.toTerraform() as TerraformJson, { stack: stack.node.id, relaxations, now: options.now, production: options.production, usage: options.usage });
       annotate(stack, report);
       (options.log ?? ((text) => process.stdout.write(`${text}\n`)))(formatSummary(report));
       return report.results.filter((r) => r.verdict === "error").map((r) => `${TAG} ${formatViolation(r)}`);

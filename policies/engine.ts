@@ -1,6 +1,6 @@
 import { StackModel, TerraformJson } from "./model";
 import { ALL_RULES } from "./rules";
-import { Relaxation, Result, Rule, StackReport } from "./types";
+import { EvaluationContext, Relaxation, Result, Rule, StackReport } from "./types";
 
 export interface EvaluateOptions {
   /** Stack name (default: from the JSON metadata). */
@@ -13,6 +13,8 @@ export interface EvaluateOptions {
   readonly now?: Date;
   /** The environment is `production: true` (default true: the stricter reading). */
   readonly production?: boolean;
+  /** The environment's usage assumptions (cost estimate, WP-COST-001). */
+  readonly usage?: EvaluationContext["usage"];
 }
 
 /**
@@ -24,7 +26,7 @@ export function evaluateStack(json: TerraformJson, options: EvaluateOptions = {}
   const rules = options.rules ?? ALL_RULES;
   const relaxations = options.relaxations ?? [];
   const used = new Set<Relaxation>();
-  const context = { now: options.now ?? new Date(), production: options.production ?? true };
+  const context: EvaluationContext = { now: options.now ?? new Date(), production: options.production ?? true, usage: options.usage };
   const results: Result[] = [];
 
   for (const rule of rules) {

@@ -1,3 +1,4 @@
+import type { UsageConfig } from "../environments/config";
 import { Block, StackModel } from "./model";
 
 /** error: fails synth. warning: reported (synth output, `npm run check`), does not fail synth. */
@@ -21,7 +22,8 @@ export type Service =
   | "SQS"
   | "KMS"
   | "Secrets"
-  | "State";
+  | "State"
+  | "Cost";
 
 /** What a rule found on one resource: passed (no violation) or the violation, in one sentence. */
 export interface Check {
@@ -37,6 +39,8 @@ export interface EvaluationContext {
   readonly now: Date;
   /** The environment is `production: true` (some rules are stricter there). */
   readonly production: boolean;
+  /** The environment's usage assumptions, for the cost estimate (WP-COST-001); absent: fixed costs only. */
+  readonly usage?: UsageConfig;
 }
 
 export interface Rule {

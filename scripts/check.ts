@@ -57,6 +57,8 @@ function usage(problem: string): never {
 interface StackInput {
   readonly name: string;
   readonly relaxations: readonly Relaxation[];
+  /** The environment's usage assumptions (cost guardrail). */
+  readonly usage?: EnvironmentConfig["usage"];
   /** Resolves the stack JSON (in-memory synth) or reads it (cdktf.out). */
   readonly json: () => TerraformJson;
   /** The in-memory stack (not with --from). */
@@ -78,7 +80,7 @@ function synthesizedStacks(environments: readonly EnvironmentConfig[]): StackInp
       const env = environments.find((e) => e.name === stack.node.id);
       const relaxations = registeredRelaxations(stack) ?? env?.guardrails?.relaxations ?? [];
       let json: TerraformJson | undefined;
-      return { name: stack.node.id, relaxations, stack, json: () => (json ??= resolvedStackJson(stack)) };
+      return { name: stack.node.id, relaxations, usage: env?.usage, stack, json: () => (json ??= resolvedStackJson(stack)) };
     });
 }
 
@@ -92,6 +94,7 @@ function stacksFrom(dir: string, environments: readonly EnvironmentConfig[]): St
     .map((name) => ({
       name,
       relaxations: environments.find((e) => e.name === name)?.guardrails?.relaxations ?? [],
+      usage: environments.find((e) => e.name === name)?.usage,
       json: () => JSON.parse(readFileSync(join(stacksDir, name, "cdk.tf.json"), "utf8")) as TerraformJson,
     }));
 }
@@ -132,7 +135,7 @@ function bench(runs: number): void {
     const jsons = inputs.map((s) => s.stack!.toTerraform() as TerraformJson);
     const resolved = performance.now() - t;
     t = performance.now();
-    jsons.forEach((json, k) => evaluateStack(json, { stack: inputs[k].name, relaxations: inputs[k].relaxations }));
+    jsons.forEach((json, k) => evaluateStack(json, { stack: inputs[k].name, relaxations: inputs[k].relaxations, usage: inputs[k].usage }));
     const evaluated = performance.now() - t;
     evaluateOnly.push(evaluated);
     total.push(resolved + evaluated);
@@ -156,7 +159,7 @@ function main(): void {
   const all = options.from ? stacksFrom(options.from, environments) : synthesizedStacks(selected);
   const inputs = all.filter((input) => options.environments.length === 0 || options.environments.includes(input.name));
   const reports = inputs.map((input) =>
-    evaluateStack(input.json(), { stack: input.name, relaxations: input.relaxations, production: environments.find((e) => e.name === input.name)?.production ?? true }),
+    evaluateStack(input.json(), { stack: input.name, relaxations: input.relaxations, production: environments.find((e) => e.name === input.name)?.production ?? true, usage: input.usage }),
   );
   reports.forEach((r) => printReport(r, options.all));
   const out = resolve(options.json);

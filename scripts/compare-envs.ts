@@ -8,6 +8,9 @@ import { mkdirSync, writeFileSync } from "fs";
 import { dirname, join, relative, resolve } from "path";
 import { parseArgs } from "util";
 import diff, { Difference } from "microdiff";
+import { costComparisonMarkdown } from "./cost/compare";
+import { estimateStack } from "./cost/estimate";
+import { usd } from "./cost/format";
 import { code, plural, table } from "./markdown";
 import { Stack, StackResource, synthesizeEnvironments } from "./stack-json";
 
@@ -179,12 +182,17 @@ function main(argv: string[]): number {
     if (!stacks.has(name)) return process.stderr.write(`No environment "${name}"; allowed: ${[...stacks.keys()].map((n) => `"${n}"`).join(", ")}.\n`), 1;
   }
   const comparison = compareStacks(stacks.get(a)!, stacks.get(b)!);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { loadEnvironments } = require("../environments/load") as typeof import("../environments/load");
+  const environments = loadEnvironments();
+  const [costA, costB] = [a, b].map((name) => estimateStack(stacks.get(name)!, { environment: name, usage: environments.find((e) => e.name === name)?.usage }));
   const file = resolve(values.out ?? join(__dirname, "..", "plans", `${a}-vs-${b}.md`));
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, comparisonMarkdown(comparison));
+  writeFileSync(file, `${comparisonMarkdown(comparison)}\n${costComparisonMarkdown(costA, costB)}`);
   process.stdout.write(
     `${b} vs ${a}: ${comparison.onlyInB.length} resources only in ${b}, ${comparison.onlyInA.length} only in ${a}, ` +
-      `${comparison.changed.length} shared with different settings\nWrote ${relative(process.cwd(), file)}\n`,
+      `${comparison.changed.length} shared with different settings\n` +
+      `cost: ${a} ${usd(costA.monthlyTotalUsd)}, ${b} ${usd(costB.monthlyTotalUsd)} per month (prices of ${costB.priceDate})\nWrote ${relative(process.cwd(), file)}\n`,
   );
   return 0;
 }

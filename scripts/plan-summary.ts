@@ -120,6 +120,8 @@ export interface SummaryOptions {
   readonly stack?: Stack;
   /** Extra lines under the title (how the plan was made, where the files are). */
   readonly notes?: readonly string[];
+  /** Further Markdown sections (e.g. the monthly cost), placed after the changes by resource type. */
+  readonly sections?: readonly string[];
 }
 
 const managed = (plan: PlanJson) => (plan.resource_changes ?? []).filter((c) => c.mode === "managed");
@@ -242,6 +244,7 @@ export function summarizePlan(plan: PlanJson, options: SummaryOptions): PlanSumm
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([type, r]) => [code(type), dash(r.create), dash(r.update), dash(r.replace), dash(r.delete + r.forget), dash(r["no-op"] + r.read)]);
   out.push(typeRows.length > 0 ? table(["type", "create", "update", "replace", "delete", "unchanged"], typeRows) : "No managed resources.", "");
+  for (const section of options.sections ?? []) out.push(section);
 
   if (otherRemovals.length > 0) {
     out.push("## Other replacements and deletions", "");

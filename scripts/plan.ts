@@ -19,6 +19,8 @@ import { parseArgs } from "util";
 import { createSpinner } from "nanospinner";
 import { diagramMarkdown } from "./diagram";
 import { code } from "./markdown";
+import { CostDiff, costDiff, costDiffMarkdown, signed } from "./cost/plan-cost";
+import { usd } from "./cost/format";
 import { headline, PlanJson, PlanSummary, summarizePlan } from "./plan-summary";
 import { loadStack, readStackFile } from "./stack-json";
 import { prepareTerraform, terraformEnv } from "./terraform-cli";
@@ -40,6 +42,8 @@ export interface PlanResult {
   readonly planDir: string;
   readonly files: { readonly plan: string; readonly text: string; readonly json: string; readonly summary: string; readonly diagram: string };
   readonly summary: PlanSummary;
+  /** Monthly cost before and after the plan (summary.md "Monthly cost"). */
+  readonly cost: CostDiff;
   /** Terraform's one-line verdict ("Plan: 3 to add, ..." or "No changes."). */
   readonly verdict: string;
 }
@@ -160,10 +164,13 @@ export async function runPlan(options: PlanOptions): Promise<PlanResult> {
 
   const plan = JSON.parse(shown.stdout) as PlanJson;
   notes.push(`Made with ${code(`npm run plan -- ${environment}${offline ? " --offline" : ""}`)} (terraform ${plan.terraform_version ?? "?"}); terraform's own text is in ${code("plan.txt")}, the stack diagram in ${code("diagram.md")}.`);
-  const summary = summarizePlan(plan, { environment, offline, stack, notes });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { loadEnvironments } = require("../environments/load") as typeof import("../environments/load");
+  const cost = costDiff(plan, stack, { usage: loadEnvironments().find((e) => e.name === environment)?.usage });
+  const summary = summarizePlan(plan, { environment, offline, stack, notes, sections: [costDiffMarkdown(cost, environment)] });
   writeFileSync(files.summary, summary.markdown);
   writeFileSync(files.diagram, diagramMarkdown(stack));
-  return { planDir, files, summary, verdict };
+  return { planDir, files, summary, cost, verdict };
 }
 
 
@@ -214,6 +221,8 @@ async function main(argv: string[]): Promise<number> {
     const show = (p: string) => (relative(process.cwd(), p).startsWith("..") ? p : relative(process.cwd(), p) || ".");
     process.stdout.write(`\n${environment}: ${headline(summary.counts)} (${summary.counts.unchanged} unchanged)\n`);
     if (result.verdict) process.stdout.write(`terraform: ${result.verdict}\n`);
+    const { before, after } = result.cost;
+    process.stdout.write(`cost: ${usd(before.monthlyTotalUsd)} -> ${usd(after.monthlyTotalUsd)} per month (${signed(result.cost.deltaUsd)}), prices of ${after.priceDate}\n`);
     if (summary.destructive.length > 0) {
       process.stdout.write(`\n\x1b[1;31m!!! DESTRUCTIVE: ${summary.destructive.length} stateful resource(s) would be deleted or replaced !!!\x1b[0m\n`);
       for (const d of summary.destructive) process.stdout.write(`  ${d.action.toUpperCase()} ${d.kind}: ${d.address}${d.path ? ` (${d.path})` : ""}\n`);

@@ -5,6 +5,7 @@ import { join } from "path";
 import { EnvironmentConfig } from "../environments/config";
 import { AlarmTopic } from "../constructs/alarm-topic";
 import { CloudWatchAgent } from "../constructs/cloudwatch-agent";
+import { Budget } from "../constructs/budget";
 import { Database } from "../constructs/database";
 import { Monitoring } from "../constructs/monitoring";
 import { EdgeAccessLogs } from "../constructs/edge-access-logs";
@@ -54,6 +55,7 @@ export class PlatformStack extends TerraformStack {
   readonly profileUpdater: NodejsFunction;
   readonly alarmTopic: AlarmTopic;
   readonly monitoring: Monitoring;
+  readonly budget: Budget;
 
   constructor(scope: Construct, env: EnvironmentConfig, options: PlatformStackOptions = {}) {
     super(scope, env.name);
@@ -242,6 +244,16 @@ export class PlatformStack extends TerraformStack {
     new TerraformOutput(this, "profile_updater_function_name", { value: this.profileUpdater.functionName, description: "Lambda that records profile pictures" });
     new TerraformOutput(this, "profile_updater_dlq_url", { value: this.profileUpdater.deadLetterQueue.url, description: "Dead-letter queue of failed profile-picture events" });
 
+    // Cost: the environment's monthly budget with alerts; WP-COST-001 warns at synth when the
+    // estimate (npm run cost) exceeds it. Counts costs tagged Environment=<env> (activate the tag).
+    this.budget = new Budget(this, "budget", {
+      name: `${name}-monthly`,
+      monthlyUsd: env.budget.monthlyUsd,
+      alertEmails: env.budget.alertEmails,
+      costAllocationTags: { Environment: env.name },
+    });
+
+
     new TerraformOutput(this, "alarm_topic_arn", { value: this.alarmTopic.arn, description: "SNS topic every alarm notifies (subscribe more endpoints here)" });
     new TerraformOutput(this, "dashboard_url", {
       value: `https://${env.region}.console.aws.amazon.com/cloudwatch/home?region=${env.region}#dashboards/dashboard/${dashboard.dashboardName}`,
@@ -249,6 +261,6 @@ export class PlatformStack extends TerraformStack {
     });
 
     // Refuses to synthesize on an error-level violation not relaxed by the environment.
-    applyGuardrails(this, env.guardrails?.relaxations ?? [], { production: env.production, ...options.guardrails });
+    applyGuardrails(this, env.guardrails?.relaxations ?? [], { production: env.production, usage: env.usage, ...options.guardrails });
   }
 }

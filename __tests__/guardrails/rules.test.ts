@@ -2,6 +2,7 @@ import { evaluateStack, formatViolation } from "../../policies/engine";
 import { TerraformJson } from "../../policies/model";
 import { ALL_RULES, findRule } from "../../policies/rules";
 import { computeCases } from "./fixtures/compute";
+import { costCases } from "./fixtures/cost";
 import { dataCases } from "./fixtures/data";
 import { edgeCases } from "./fixtures/edge";
 import { RuleCase } from "./fixtures/helpers";
@@ -13,7 +14,7 @@ import { serverlessCases } from "./fixtures/serverless";
 /** Fixed "today" so that date-based rules (Lambda runtime deprecation) are reproducible. */
 const NOW = new Date("2026-11-25T00:00:00Z");
 
-const cases: RuleCase[] = [...networkCases, ...computeCases, ...dataCases, ...serverlessCases, ...iamAndOperationsCases, ...monitoringCases, ...edgeCases];
+const cases: RuleCase[] = [...networkCases, ...computeCases, ...dataCases, ...serverlessCases, ...iamAndOperationsCases, ...monitoringCases, ...edgeCases, ...costCases];
 
 /** The results of one rule on one fixture. */
 function run(ruleId: string, json: TerraformJson) {

@@ -97,6 +97,9 @@ describeWithTerraform("npm run plan -- dev --offline (real terraform, local prov
     expect(managed.every((c: any) => c.change.actions.join() === "create")).toBe(true);
     expect(summary).toContain(`**${resources} to create, 0 to update, 0 to replace, 0 to delete**`);
     expect(result.stdout).toContain(`dev: ${resources} to create, 0 to update, 0 to replace, 0 to delete`);
+    // A fresh environment's cost starts from $0; the delta is the whole estimate.
+    expect(summary).toMatch(/## Monthly cost\n\n\*\*\$0\.00 → \$\d+\.\d\d per month \(\+\$\d+\.\d\d\)\*\*/);
+    expect(result.stdout).toMatch(/^cost: \$0\.00 -> \$\d+\.\d\d per month \(\+\$\d+\.\d\d\), prices of \d{4}-\d\d-\d\d$/m);
   });
 
   it("validates the bootstrap stack with terraform", () => {

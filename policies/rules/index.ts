@@ -1,5 +1,6 @@
 import { Rule } from "../types";
 import { cloudfrontRules } from "./cloudfront";
+import { costRules } from "./cost";
 import { dynamodbRules, rdsRules } from "./databases";
 import { ebsRules, ec2Rules } from "./ec2";
 import { iamRules, kmsRules } from "./iam";
@@ -28,6 +29,7 @@ export const ALL_RULES: readonly Rule[] = [
   ...monitoringRules,
   ...secretRules,
   ...stateRules,
+  ...costRules,
 ];
 
 /** The rule ids an environment's relaxations may name. */
