@@ -42,6 +42,8 @@ export async function buildApp(context: WebAppContext, options: BuildOptions): P
     if (request.url.startsWith("/api/")) reply.header("cache-control", "no-store");
   });
 
+  // JSON routes take JSON only: without Fastify's default text/plain parser, other types get 415.
+  app.removeContentTypeParser("text/plain");
   await app.register(cookie, { secret: options.cookieSecret });
   await app.register(multipart, { throwFileSizeLimit: true });
   await app.register(healthRoutes);
