@@ -5,20 +5,25 @@
  */
 import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { startPglite, type LocalPglite } from "../support/pglite-server";
 import { startWebApp, type WebAppUnderTest } from "../support/web-app";
 import { IMAGES, uniqueEmail, WebClient, type ErrorBody } from "../support/web-client";
 
 let web: WebAppUnderTest;
+let pglite: LocalPglite;
 const UPLOAD_LIMIT = 256 * 1024;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PASSWORD = "correct horse battery";
 
 beforeAll(async () => {
-  web = await startWebApp({ TRUST_PROXY: "127.0.0.1", MAX_UPLOAD_BYTES: String(UPLOAD_LIMIT) });
+  // This file owns its PGlite, to stop it in the last test (PostgreSQL down).
+  pglite = await startPglite();
+  web = await startWebApp({ TRUST_PROXY: "127.0.0.1", MAX_UPLOAD_BYTES: String(UPLOAD_LIMIT), DB_HOST: pglite.host, DB_PORT: String(pglite.port) });
 }, 90_000);
 
 afterAll(async () => {
   await web?.close();
+  await pglite?.close();
 });
 
 afterEach(() => {
@@ -153,7 +158,10 @@ describe("POST /api/login", () => {
     const { email } = await signedIn();
     const from = (address: string, body: object) =>
       new WebClient(web.url).request("POST", "/api/login", { body: JSON.stringify(body), headers: { "content-type": "application/json", "x-forwarded-for": address } });
-    for (let i = 0; i < 50; i++) expect((await from("203.0.113.9", { email: uniqueEmail("guess"), password: "guess" })).status).toBe(401);
+    const guesses = await Promise.all(Array.from({ length: 60 }, () => from("203.0.113.9", { email: uniqueEmail("guess"), password: "guess" })));
+    // Sent at once: attempts count from their start, so no more than the limit get a password check.
+    expect(guesses.filter((r) => r.status === 401)).toHaveLength(50);
+    expect(guesses.filter((r) => r.status === 429)).toHaveLength(10);
     expectError(await from("203.0.113.9", { email, password: PASSWORD }), 429, "too_many_attempts");
     expect((await from("203.0.113.10", { email, password: PASSWORD })).status).toBe(200);
   });
@@ -328,5 +336,19 @@ describe("the app calls only what its instance role grants", () => {
     // s3:GetObject: the downloads through the app's presigned URLs, which S3 authorizes as the
     // app's role (with a versionId, as s3:GetObjectVersion). s3:ListBucket: HeadBucket (health).
     expect([...web.aws.recorder.actions()].sort()).toEqual(["dynamodb:GetItem", "s3:GetObject", "s3:ListBucket", "s3:PutObject"]);
+  });
+});
+
+describe("when PostgreSQL is down (last: stops this file's database)", () => {
+  test("/healthz is 503 naming postgres; a request that needs it is a 503 in the error shape, no stack trace", async () => {
+    const { client } = await signedIn();
+    await pglite.close();
+    const health = await client.get("/healthz");
+    expect(health.status).toBe(503);
+    expect(health.body).toEqual({ status: "degraded", failing: ["postgres"] });
+    const me = await client.get("/api/me");
+    expectError(me, 503, "service_unavailable");
+    expect(me.headers.get("retry-after")).toBe("5");
+    expect(me.text).not.toMatch(/ECONNREFUSED|\n\s+at /);
   });
 });

@@ -137,10 +137,23 @@ describe("uploads that are not a proper multipart file", () => {
     expectClientError(await client.request("POST", "/api/uploads", { body: truncated, headers: { "content-type": "multipart/form-data; boundary=b" } }), 400, "invalid_multipart");
   });
 
+  test("two files in one request: the first is stored, the second is not", async () => {
+    const form = new FormData();
+    form.append("file", new Blob([Buffer.from("first")]), "first.txt");
+    form.append("file", new Blob([Buffer.from("second")]), "second.txt");
+    const reply = await client.request<{ key: string; size: number }>("POST", "/api/uploads", { body: form });
+    expect(reply.status).toBe(201);
+    expect(reply.body.key).toMatch(/\/first\.txt$/);
+    const names = (await client.get<{ items: Array<{ name: string }> }>("/api/uploads")).body.items.map((i) => i.name);
+    expect(names).toContain("first.txt");
+    expect(names).not.toContain("second.txt");
+  });
+
   test("an empty file: 400 empty_file, nothing stored", async () => {
     expectClientError(await client.upload("/api/uploads", Buffer.alloc(0), "empty.txt"), 400, "empty_file", "file");
     expectClientError(await client.upload("/api/profile/picture", Buffer.alloc(0), "empty.png", "image/png"), 400, "empty_file", "file");
-    expect((await client.get<{ items: unknown[] }>("/api/uploads")).body.items).toEqual([]);
+    const names = (await client.get<{ items: Array<{ name: string }> }>("/api/uploads")).body.items.map((i) => i.name);
+    expect(names).not.toContain("empty.txt");
   });
 
   test("file names cannot leave their folder; the key keeps a safe, bounded name", async () => {

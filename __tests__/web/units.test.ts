@@ -68,16 +68,29 @@ describe("LoginThrottle", () => {
     expect(throttle.retryAfter("10.0.0.9", "a@example.com")).toBe(0);
   });
 
-  test("an address is refused after its limit whatever the email; a success clears only the email", () => {
+  test("an address is refused after its limit whatever the email; a success clears the email and takes its attempt back", () => {
     const throttle = new LoginThrottle({ ...options, now: () => 0 });
     for (let i = 0; i < 5; i++) throttle.recordFailure("192.0.2.1", `user${i}@example.com`);
     expect(throttle.retryAfter("192.0.2.1", "new@example.com")).toBeGreaterThan(0);
     expect(throttle.retryAfter("192.0.2.2", "new@example.com")).toBe(0);
     throttle.recordFailure("192.0.2.3", "b@example.com");
     throttle.recordFailure("192.0.2.3", "b@example.com");
-    throttle.recordSuccess("B@example.com");
+    throttle.begin("192.0.2.3", "B@example.com");
+    throttle.succeeded("192.0.2.3", "B@example.com");
     throttle.recordFailure("192.0.2.3", "b@example.com");
     expect(throttle.retryAfter("192.0.2.4", "b@example.com")).toBe(0);
+    // Address: 2 failures + 1 attempt taken back + 1 failure = 3 < 5.
+    expect(throttle.retryAfter("192.0.2.3", "other@example.com")).toBe(0);
+  });
+
+  test("attempts in flight count: guesses sent at once cannot all pass the check", () => {
+    const throttle = new LoginThrottle({ ...options, now: () => 0 });
+    const admitted = Array.from({ length: 20 }, () => {
+      if (throttle.retryAfter("203.0.113.1", "victim@example.com") > 0) return false;
+      throttle.begin("203.0.113.1", "victim@example.com"); // the password check is still running
+      return true;
+    });
+    expect(admitted.filter(Boolean)).toHaveLength(3);
   });
 
   test("memory stays bounded: past maxEntries the oldest counters go", () => {
