@@ -30,7 +30,8 @@ export interface WebAppUnderTest {
   tempFiles(): string[];
   /** What the app wrote to stdout/stderr (its JSON log lines). */
   output(): string;
-  close(): Promise<void>;
+  /** Stops the app (SIGTERM) and the servers; resolves to the app's exit code. */
+  close(): Promise<number | null>;
 }
 
 export interface AppProcess {
@@ -122,9 +123,10 @@ export async function startWebApp(extraEnv: Record<string, string> = {}): Promis
     tempFiles: () => readdirSync(env.TMP_DIR),
     output: () => app.output(),
     async close() {
-      await app.stop();
+      const code = await app.stop();
       await Promise.all([aws.close(), pglite?.close()]);
       rmSync(root, { recursive: true, force: true });
+      return code;
     },
   };
 }
