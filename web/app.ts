@@ -1,0 +1,55 @@
+/**
+ * The Fastify application: plugins, security headers, error handling and the routes of the web
+ * app contract (DESIGN.md). `buildApp` takes ready dependencies; `start` (server.ts) makes them.
+ */
+import cookie from "@fastify/cookie";
+import multipart from "@fastify/multipart";
+import Fastify, { type FastifyInstance } from "fastify";
+import type { WebAppContext } from "./context";
+import { isHttps } from "./context";
+import { installErrorHandlers } from "./errors";
+import { pagesPlugin } from "./pages";
+import { authRoutes } from "./routes/auth";
+import { healthRoutes } from "./routes/health";
+import { meRoutes } from "./routes/me";
+import { uploadRoutes } from "./routes/uploads";
+
+export interface BuildOptions {
+  /** Fastify logger: true (JSON lines on stdout, the default), false (tests). */
+  readonly logger?: boolean;
+  readonly cookieSecret: string;
+}
+
+/** JSON bodies are small: sign-up and login only. */
+export const JSON_BODY_LIMIT = 16 * 1024;
+
+export async function buildApp(context: WebAppContext, options: BuildOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? true,
+    trustProxy: context.config.trustProxy,
+    bodyLimit: JSON_BODY_LIMIT,
+    // No request takes longer than this to arrive (a 100 MiB upload on a slow link included).
+    requestTimeout: 15 * 60 * 1000,
+  });
+  app.decorate("webapp", context);
+  installErrorHandlers(app);
+
+  // Defaults for every response; a route (e.g. a page) that set its own value keeps it.
+  app.addHook("onSend", async (request, reply) => {
+    const defaults: Record<string, string> = { "x-content-type-options": "nosniff", "referrer-policy": "same-origin", "x-frame-options": "DENY" };
+    if (isHttps(request)) defaults["strict-transport-security"] = "max-age=31536000; includeSubDomains";
+    if (request.url.startsWith("/api/")) defaults["cache-control"] = "no-store";
+    for (const [name, value] of Object.entries(defaults)) if (!reply.hasHeader(name)) reply.header(name, value);
+  });
+
+  // JSON routes take JSON only: without Fastify's default text/plain parser, other types get 415.
+  app.removeContentTypeParser("text/plain");
+  await app.register(cookie, { secret: options.cookieSecret });
+  await app.register(multipart, { throwFileSizeLimit: true });
+  await app.register(healthRoutes);
+  await app.register(authRoutes);
+  await app.register(meRoutes);
+  await app.register(uploadRoutes);
+  await app.register(pagesPlugin);
+  return app;
+}
