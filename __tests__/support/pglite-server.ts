@@ -20,9 +20,13 @@ export interface LocalPglite {
   close(): Promise<void>;
 }
 
-export async function startPglite(): Promise<LocalPglite> {
-  const dataDir = mkdtempSync(join(tmpdir(), "pglite-"));
-  const child = spawn(process.execPath, [join(__dirname, "pglite-process.js"), dataDir], { stdio: ["pipe", "pipe", "pipe"] });
+/**
+ * In memory by default: a data directory on disk made start-up take ~4x as long (measured 24 s vs
+ * 5.6 s on a loaded 2-core machine), and a test database is thrown away anyway.
+ */
+export async function startPglite(options: { onDisk?: boolean } = {}): Promise<LocalPglite> {
+  const dataDir = options.onDisk ? mkdtempSync(join(tmpdir(), "pglite-")) : undefined;
+  const child = spawn(process.execPath, [join(__dirname, "pglite-process.js"), ...(dataDir ? [dataDir] : [])], { stdio: ["pipe", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -34,7 +38,7 @@ export async function startPglite(): Promise<LocalPglite> {
     });
     child.once("exit", (code) => reject(new Error(`PGlite server exited (${code}) before listening: ${stderr.trim()}`)));
   }).catch((error: Error) => {
-    rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     throw error;
   });
   return {
@@ -45,7 +49,7 @@ export async function startPglite(): Promise<LocalPglite> {
       const killer = setTimeout(() => child.kill("SIGKILL"), 5000);
       await exited;
       clearTimeout(killer);
-      rmSync(dataDir, { recursive: true, force: true });
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

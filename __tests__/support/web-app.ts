@@ -24,7 +24,6 @@ const ROOT = resolve(__dirname, "..", "..");
 export interface WebAppUnderTest {
   readonly url: string;
   readonly aws: LocalAws;
-  readonly pglite: LocalPglite;
   readonly env: Record<string, string>;
   readonly tmpDir: string;
   /** Files left in TMP_DIR (should be none between requests). */
@@ -73,15 +72,15 @@ export async function startAppProcess(env: Record<string, string>): Promise<AppP
   };
 }
 
-export function webAppEnv(aws: LocalAws, pglite: LocalPglite, root: string): Record<string, string> {
+export function webAppEnv(aws: LocalAws, pglite: LocalPglite | undefined, root: string): Record<string, string> {
+  const database: Record<string, string> = pglite ? { DB_HOST: pglite.host, DB_PORT: String(pglite.port) } : {};
   return {
     ...aws.env,
     PORT: "0",
     HOST: "127.0.0.1",
     UPLOADS_BUCKET: aws.bucket,
     S3_FORCE_PATH_STYLE: "1",
-    DB_HOST: pglite.host,
-    DB_PORT: String(pglite.port),
+    ...database,
     DB_NAME: "postgres",
     DB_SSL: "disable",
     DB_USER: "app",
@@ -94,29 +93,33 @@ export function webAppEnv(aws: LocalAws, pglite: LocalPglite, root: string): Rec
   };
 }
 
+/**
+ * `extraEnv` overrides any variable; with DB_HOST in it, no PGlite is started (the caller's
+ * database server is used, e.g. Debian's PostgreSQL with TLS).
+ */
 export async function startWebApp(extraEnv: Record<string, string> = {}): Promise<WebAppUnderTest> {
-  const [aws, pglite] = await Promise.all([startLocalAws(), startPglite()]);
+  const ownDatabase = extraEnv.DB_HOST === undefined;
+  const [aws, pglite] = await Promise.all([startLocalAws(), ownDatabase ? startPglite() : undefined]);
   const root = mkdtempSync(join(tmpdir(), "webapp-test-"));
   const env = { ...webAppEnv(aws, pglite, root), ...extraEnv };
   let app: AppProcess;
   try {
     app = await startAppProcess(env);
   } catch (error) {
-    await Promise.all([aws.close(), pglite.close()]);
+    await Promise.all([aws.close(), pglite?.close()]);
     rmSync(root, { recursive: true, force: true });
     throw error;
   }
   return {
     url: app.url,
     aws,
-    pglite,
     env,
     tmpDir: env.TMP_DIR,
     tempFiles: () => readdirSync(env.TMP_DIR),
     output: () => app.output(),
     async close() {
       await app.stop();
-      await Promise.all([aws.close(), pglite.close()]);
+      await Promise.all([aws.close(), pglite?.close()]);
       rmSync(root, { recursive: true, force: true });
     },
   };

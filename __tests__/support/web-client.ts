@@ -19,7 +19,7 @@ export class WebClient {
 
   constructor(readonly baseUrl: string) {}
 
-  async request<T = unknown>(method: string, path: string, init: { body?: BodyInit; headers?: Record<string, string> } = {}): Promise<Reply<T>> {
+  async request<T = unknown>(method: string, path: string, init: { body?: string | FormData | Buffer; headers?: Record<string, string> } = {}): Promise<Reply<T>> {
     const headers: Record<string, string> = { ...(init.headers ?? {}) };
     if (this.cookie !== undefined && headers.cookie === undefined) headers.cookie = this.cookie;
     const response = await fetch(`${this.baseUrl}${path}`, { method, body: init.body, headers, redirect: "manual" });

@@ -36,8 +36,9 @@ export function tlsOptions(db: DbConfig): false | ConnectionOptions {
   } else {
     ca = rdsCaBundle();
   }
-  // rejectUnauthorized + servername: the chain must lead to `ca` and the certificate must name DB_HOST.
-  return { ca, rejectUnauthorized: true, servername: db.host };
+  // rejectUnauthorized: the chain must lead to `ca`, and (Node's default check, with the host `pg`
+  // connects to) the certificate must name DB_HOST.
+  return { ca, rejectUnauthorized: true };
 }
 
 /** The app role's connection: a pool whose password is a fresh IAM token or the configured password. */
