@@ -36,6 +36,16 @@ export interface LocalSystemOptions {
    * PGlite in a child process: PGlite's dynamic imports do not load in jest's module sandbox.
    */
   readonly postgres?: (dataDir: string) => Promise<PostgresService>;
+  /**
+   * Starts the app from its environment (default: `start(env)` of web/server.ts in this process).
+   * Jest and the benchmark run it as its own process (./app-process.ts).
+   */
+  readonly app?: (env: Record<string, string>) => Promise<RunningApp>;
+}
+
+export interface RunningApp {
+  readonly url: string;
+  close(): Promise<void>;
 }
 
 export interface LocalSystem {
@@ -116,7 +126,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       SESSION_SECRET_FILE: join(dataDir, "config", "session-secret"),
       ...options.appEnv,
     };
-    const app = await start(appEnv, { logger: options.appLogger ?? false });
+    const app = options.app ? await options.app(appEnv) : await start(appEnv, { logger: options.appLogger ?? false });
     const profileUpdater = bridge;
     const parts = { postgres, dynamodb, s3 };
     return {
