@@ -79,6 +79,8 @@ describe("sign up -> upload -> change picture -> S3 event -> profile-updater -> 
     expect(page.text).toContain(">report.txt</a>");
     expect(page.headers.get("content-security-policy")).toContain(`img-src 'self' data: ${sut.system.s3.endpoint}`);
     expect(page.headers.get("cache-control")).toBe("no-store");
+    const anonymous = await new WebClient(sut.system.url).get("/profile");
+    expect([anonymous.status, anonymous.headers.get("location")]).toEqual([303, "/"]);
   });
 
   it("keeps the newer picture when the older one's event arrives late", async () => {

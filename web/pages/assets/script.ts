@@ -139,7 +139,8 @@ export const SCRIPT = String.raw`
     var current = document.getElementById("avatar");
     var allowed = (document.body.getAttribute("data-img-origins") || "").split(" ");
     if (allowed.indexOf(new URL(avatar.url, window.location.href).origin) < 0) {
-      // The page's CSP does not list this image origin yet: a fresh page render does.
+      // The page's CSP does not list this image origin yet: a fresh render of the page does.
+      window.location.replace("/profile#picture-updated");
       window.location.reload();
       return;
     }
@@ -180,6 +181,10 @@ export const SCRIPT = String.raw`
 
   function profilePage() {
     var body = document.body;
+    if (window.location.hash === "#picture-updated") {
+      status("picture-status", "Your new picture is in place.", "ok");
+      history.replaceState(null, "", "/profile");
+    }
     document.getElementById("logout").addEventListener("click", function () {
       api("POST", "/api/logout").then(function () { window.location.assign("/"); });
     });

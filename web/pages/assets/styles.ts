@@ -39,16 +39,18 @@ button { font: inherit; font-weight: 600; padding: .6rem 1rem; border-radius: .5
   background: var(--accent); color: var(--accent-text); cursor: pointer; justify-self: start; }
 button.secondary { background: transparent; color: var(--accent); }
 button[disabled] { opacity: .6; cursor: progress; }
-.profile-head { display: flex; gap: 1rem; align-items: center; flex-wrap: wrap; }
+.profile-head { display: flex; gap: 1rem; align-items: center; margin-bottom: 1.25rem; }
+.profile-head > div { min-width: 0; overflow-wrap: anywhere; }
 .avatar { width: 96px; height: 96px; border-radius: 50%; object-fit: cover; background: var(--line);
   display: grid; place-items: center; color: var(--muted); font-size: 2.25rem; font-weight: 700; overflow: hidden; flex: none; }
 .avatar[data-state=processing] { outline: 3px dashed var(--accent); outline-offset: 3px; }
 .profile-head p { margin: 0; }
 .muted { color: var(--muted); }
-ul.uploads { list-style: none; padding: 0; margin: 0; display: grid; gap: .5rem; }
+ul.uploads { list-style: none; padding: 0; margin: 1rem 0 0; display: grid; gap: .5rem; }
 ul.uploads li { display: flex; justify-content: space-between; gap: .75rem; flex-wrap: wrap;
   padding: .5rem 0; border-bottom: 1px solid var(--line); }
 ul.uploads li:last-child { border-bottom: 0; }
 ul.uploads a { color: var(--accent); word-break: break-all; font-weight: 600; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+#uploads-empty { margin: 1rem 0 0; }
 `;
