@@ -9,6 +9,7 @@
  */
 import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app";
 import { loadOrCreateSecret } from "./auth/secret";
 import { LoginThrottle } from "./auth/throttle";
@@ -17,6 +18,8 @@ import { loadConfig } from "./config";
 import { appPool, migrationConnection } from "./db/connection";
 import { migrate } from "./db/migrate";
 import { Store } from "./db/store";
+
+const SESSION_SWEEP_MS = 60 * 60 * 1000;
 
 export interface RunningServer {
   readonly url: string;
@@ -39,17 +42,27 @@ export async function start(env: NodeJS.ProcessEnv, options: StartOptions = {}):
   const pool = appPool(config);
   const aws = awsClients(config);
   const store = new Store(pool);
-  let app;
+  let app: FastifyInstance | undefined;
   try {
     app = await buildApp({ config, store, aws, throttle: new LoginThrottle() }, { cookieSecret, logger: options.logger });
+    // Expired sessions are refused anyway; this only keeps the table small.
+    const sweep = setInterval(() => {
+      store.deleteExpiredSessions().catch((error: Error) => app?.log.warn({ err: { message: error.message } }, "session sweep failed"));
+    }, SESSION_SWEEP_MS);
+    sweep.unref();
     app.addHook("onClose", async () => {
+      clearInterval(sweep);
       aws.destroy();
       await pool.end();
     });
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
-    aws.destroy();
-    await pool.end();
+    // After buildApp, closing the app runs the onClose hook (timer, clients, pool).
+    if (app) await app.close().catch(() => undefined);
+    else {
+      aws.destroy();
+      await pool.end();
+    }
     throw error;
   }
   const address = app.server.address() as AddressInfo;

@@ -30,7 +30,8 @@ export interface WebAppUnderTest {
   tempFiles(): string[];
   /** What the app wrote to stdout/stderr (its JSON log lines). */
   output(): string;
-  close(): Promise<void>;
+  /** Stops the app (SIGTERM) and the servers; resolves to the app's exit code. */
+  close(): Promise<number | null>;
 }
 
 export interface AppProcess {
@@ -40,9 +41,13 @@ export interface AppProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts `web/server.ts` with exactly `env` (plus PATH) and waits for its "listening" line. */
-export async function startAppProcess(env: Record<string, string>): Promise<AppProcess> {
-  const child = spawn(process.execPath, ["--require", join(ROOT, "scripts", "ts-hook.js"), join(ROOT, "web", "server.ts")], {
+/**
+ * Starts `web/server.ts` (or `script`, e.g. the esbuild bundle) with exactly `env` (plus PATH)
+ * and waits for its "listening" line.
+ */
+export async function startAppProcess(env: Record<string, string>, script?: string): Promise<AppProcess> {
+  const args = script === undefined ? ["--require", join(ROOT, "scripts", "ts-hook.js"), join(ROOT, "web", "server.ts")] : [script];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -118,9 +123,10 @@ export async function startWebApp(extraEnv: Record<string, string> = {}): Promis
     tempFiles: () => readdirSync(env.TMP_DIR),
     output: () => app.output(),
     async close() {
-      await app.stop();
+      const code = await app.stop();
       await Promise.all([aws.close(), pglite?.close()]);
       rmSync(root, { recursive: true, force: true });
+      return code;
     },
   };
 }

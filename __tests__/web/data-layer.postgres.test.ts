@@ -104,8 +104,9 @@ describeWithPostgres("data layer on Debian's PostgreSQL server with TLS", () => 
       DB_MIGRATION_USER: "postgres", DB_MIGRATION_PASSWORD: cluster.superuser.password,
     });
 
-    test("it migrates as master, serves as its own role over verified TLS: health, sign-up, /api/me", async () => {
+    test("it migrates as master, serves as its own role over verified TLS: health, sign-up, /api/me; SIGTERM exits 0", async () => {
       const web = await startWebApp(database());
+      let stopped = false;
       try {
         const client = new WebClient(web.url);
         expect((await client.get("/healthz")).body).toEqual({ status: "ok" });
@@ -117,8 +118,12 @@ describeWithPostgres("data layer on Debian's PostgreSQL server with TLS", () => 
         );
         expect(sessions.length).toBeGreaterThan(0);
         expect(new Set(sessions.map((r) => `${r.usename} ssl=${r.ssl}`))).toEqual(new Set(["webapp_role ssl=true"]));
+        stopped = true;
+        expect(await web.close()).toBe(0);
+        const left = await run(target.master, "SELECT 1 FROM pg_stat_activity WHERE application_name = 'webapp'");
+        expect(left).toEqual([]);
       } finally {
-        await web.close();
+        if (!stopped) await web.close();
       }
     }, 60_000);
 

@@ -33,6 +33,8 @@ export interface AppProcessOptions {
   /** Extra environment of the process only (e.g. NODE_OPTIONS for a probe). */
   readonly processEnv?: Record<string, string>;
   readonly timeoutMs?: number;
+  /** Discard the app's stdout (its request log) instead of keeping it for error messages. */
+  readonly quiet?: boolean;
 }
 
 /** Starts the app with exactly `env` (plus PATH) and waits until GET /healthz answers 200. */
@@ -42,10 +44,10 @@ export async function startAppProcess(env: Record<string, string>, options: AppP
   const child = spawn(process.execPath, ["--require", join(ROOT, "scripts", "ts-hook.js"), join(ROOT, "web", "server.ts")], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", ...options.processEnv, ...env, PORT: String(port), HOST: host },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", options.quiet ? "ignore" : "pipe", "pipe"],
   });
   let output = "";
-  child.stdout!.on("data", (b: Buffer) => (output += b.toString()));
+  child.stdout?.on("data", (b: Buffer) => (output += b.toString()));
   child.stderr!.on("data", (b: Buffer) => (output += b.toString()));
   const exited = new Promise<void>((done) => child.once("exit", () => done()));
   const close = async (): Promise<void> => {

@@ -7,7 +7,7 @@
  * - `CREATE ROLE <app> LOGIN` when missing; with password auth, (re)sets its password;
  * - `GRANT rds_iam TO <app>` when the `rds_iam` role exists (on RDS: IAM database authentication);
  * - USAGE on schema public and SELECT/INSERT/UPDATE/DELETE on the app's tables only (not on
- *   `schema_migrations`, no DDL).
+ *   `schema_migrations`, no DDL: CREATE on `public` is revoked from PUBLIC, as PostgreSQL 15 does).
  */
 import type { Client, ClientConfig } from "pg";
 import { Client as PgClient } from "pg";
@@ -96,6 +96,8 @@ async function ensureAppRole(client: Client, role: AppRoleOptions): Promise<void
   } else if (await roleExists(client, "rds_iam")) {
     await client.query(`GRANT rds_iam TO ${ident}`);
   }
+  // PostgreSQL < 15 lets every role create objects in `public`; nobody but its owner should.
+  await client.query("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
   await client.query(`GRANT USAGE ON SCHEMA public TO ${ident}`);
   const tables = APP_TABLES.map((t) => quoteIdent(client, t)).join(", ");
   await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${tables} TO ${ident}`);
