@@ -2,7 +2,8 @@
  * The pages in a real headless browser: Debian's chromium driven by playwright-core (no bundled
  * browser), against the whole local system (app, PGlite, s3rver, dynalite, the real
  * profile-updater). A person's path: sign up, log out, see a field error, log in, upload a file,
- * change the picture and see it on /profile; on a desktop and a phone-sized screen. Screenshots of
+ * change the picture ("processing" until the Lambda has recorded it) and see it on /profile; on a
+ * desktop and a phone-sized screen. Screenshots of
  * /profile go to .artifacts/screenshots/ (gitignored); their paths are printed.
  *
  * Without a chromium on PATH the test is skipped loudly; REQUIRE_BROWSER=1 (CI) makes that a failure.
@@ -147,8 +148,17 @@ if (!executablePath && process.env.REQUIRE_BROWSER === "1") {
       await page.getByRole("button", { name: "Change picture" }).click();
       await expect(page.locator("#picture-form-file-error")).toHaveTextContent("The picture must be a JPEG, PNG or WebP image.");
 
+      // While the S3 event has not reached the Lambda, the page shows the "processing" state.
+      sut.system.profileUpdater.hold();
       await page.locator("#picture-form-file").setInputFiles({ name: "grace.png", mimeType: "image/png", buffer: pngImage(96, [36, 87, 197], [255, 196, 61]) });
       await page.getByRole("button", { name: "Change picture" }).click();
+      await expect(page.locator("#picture-status")).toHaveTextContent("Processing your new picture…");
+      expect(await page.locator("#avatar").getAttribute("data-state")).toBe("processing");
+      await new Promise((r) => setTimeout(r, 1500)); // a poll or two see no change
+      await expect(page.locator("#picture-status")).toHaveTextContent("Processing your new picture…");
+      const held = sut.system.profileUpdater.release();
+      expect(held).toHaveLength(1);
+      await sut.system.profileUpdater.deliver(held[0]);
       await expect(page.locator("#picture-status")).toHaveTextContent("Your new picture is in place.", 60_000);
       const avatar = page.locator("img#avatar");
       await avatar.waitFor();
