@@ -8,6 +8,7 @@ const s = (x: Stats | undefined, unit = "s", digits = 2): string =>
   x ? `${x.median.toFixed(digits)} ${unit} (${x.min.toFixed(digits)}–${x.max.toFixed(digits)}, n=${x.runs})` : "—";
 const kb = (bytes: number | undefined): string => (bytes === undefined ? "—" : `${(bytes / 1000).toFixed(1)} kB`);
 const verdict = (value: number | undefined, limit: number): string => (value === undefined ? "—" : value <= limit ? "met" : "NOT met");
+const atLeast = (value: number | undefined, limit: number): string => (value === undefined ? "—" : value >= limit ? "met" : "NOT met");
 
 export interface Row {
   readonly measure: string;
@@ -52,6 +53,24 @@ export function rows(r: Results): Row[] {
       { measure: "per event: handler / raw", value: s(e.ratio, "×"), target: "≤ 1.3×", met: verdict(e.ratio.median, 1.3) },
       { measure: "per event: raw HeadObject + the handler's conditional UpdateItem", value: s(e.rawSameConditionalUpdateMs, "ms"), target: "", met: "" },
       { measure: "per event: handler / same requests", value: s(e.ratioToSameRequests, "×"), target: "", met: "" },
+    );
+  }
+  const web = r.web;
+  if (web) {
+    const u = web.upload;
+    out.push(
+      { measure: `GET /api/me, ${web.connections} connections (${web.durationSeconds} s runs): requests/s`, value: s(web.me.requestsPerSecond, "req/s", 0), target: "", met: "" },
+      { measure: "GET /api/me: p99 latency", value: s(web.me.p99Ms, "ms", 0), target: "", met: "" },
+      { measure: "Fastify hello world, same connections: requests/s", value: s(web.helloWorld.requestsPerSecond, "req/s", 0), target: "", met: "" },
+      { measure: "Fastify hello world: p99 latency", value: s(web.helloWorld.p99Ms, "ms", 0), target: "", met: "" },
+      { measure: "local stand-ins, same concurrency: PGlite indexed SELECT / dynalite GetItem", value: `${s(web.standIns.pgliteSelectPerSecond, "/s", 0)} / ${s(web.standIns.dynaliteGetItemPerSecond, "/s", 0)}`, target: "", met: "" },
+      { measure: "local stand-ins: SELECT then GetItem (the least /api/me waits for)", value: s(web.standIns.selectThenGetItemPerSecond, "/s", 0), target: "", met: "" },
+      { measure: "GET /api/me / SELECT then GetItem (medians)", value: `${web.meRatioToStandIns}×`, target: "", met: "" },
+      { measure: "GET /api/me / hello world (requests/s, medians)", value: `${web.meRatioToHelloWorld}×`, target: "≥ 0.5×", met: atLeast(web.meRatioToHelloWorld, 0.5) },
+      { measure: `${u.mib} MiB upload through the app`, value: s(u.appMiBPerSecond, "MiB/s", 0), target: "", met: "" },
+      { measure: `${u.mib} MiB direct PutObject, same S3 server`, value: s(u.directPutMiBPerSecond, "MiB/s", 0), target: "", met: "" },
+      { measure: "upload through the app / direct PUT (throughput)", value: `${u.ratioToDirectPut}×`, target: "≥ 0.7×", met: atLeast(u.ratioToDirectPut, 0.7) },
+      { measure: "app's peak RSS growth during the upload", value: s(u.appPeakRssGrowthMiB, "MiB", 1), target: "< 64 MiB", met: u.appPeakRssGrowthMiB.median < 64 ? "met" : "NOT met" },
     );
   }
   return out;

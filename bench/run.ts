@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only synth,cli,tests,lambda|report] [--runs N] [--markdown]`: the performance record.
+ * `npm run bench [-- --only synth,cli,tests,lambda,web|report] [--runs N] [--markdown]`: the performance record.
  * Every measurement runs several times (interleaved with what it is compared to) and is reported
  * as min / median / max; results go to bench/results.json (sections not run are kept from the
  * previous record) and a table is printed. Scratch output goes to bench/tmp/ (gitignored).
@@ -11,6 +11,7 @@ import { cpus, platform, release, totalmem } from "os";
 import { join } from "path";
 import { parseArgs } from "util";
 import { benchLambda } from "./lambda";
+import { benchWeb } from "./web";
 import { compare, peakRssKiB, progress, round, ROOT, rssProbeEnv, run, stats, Stats, TMP } from "./measure";
 import { markdownTable, printTable } from "./report";
 
@@ -139,7 +140,7 @@ function machine() {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { only: { type: "string" }, runs: { type: "string" }, markdown: { type: "boolean" } } });
-  const sections = (values.only ?? "synth,cli,tests,lambda").split(",");
+  const sections = (values.only ?? "synth,cli,tests,lambda,web").split(",");
   if (sections.includes("report")) {
     // Only print the recorded results (e.g. `--only report --markdown` for bench/README.md).
     const recorded = JSON.parse(readFileSync(RESULTS, "utf8")) as Record<string, unknown>;
@@ -156,6 +157,7 @@ async function main(): Promise<void> {
   if (sections.includes("cli")) results.cli = await benchCli(runs ?? 3);
   if (sections.includes("tests")) results.tests = await benchTests(runs ?? 3);
   if (sections.includes("lambda")) results.lambda = await benchLambda({ initRuns: runs ?? 15, eventRuns: 3, events: 200 });
+  if (sections.includes("web")) results.web = await benchWeb({ runs: runs ?? 3, durationSeconds: 5, uploadMiB: 200, connections: 50 });
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   printTable(results);
   if (values.markdown) process.stdout.write(`\n${markdownTable(results)}\n`);
