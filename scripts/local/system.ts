@@ -100,7 +100,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       startDynamo(dataDir, LOCAL_TABLE),
       startS3(dataDir, LOCAL_BUCKET, (event) => bridge?.onS3Event(event)),
     ]);
-    const lambdaEnv = { ...aws, AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint, AWS_ENDPOINT_URL_S3: s3.endpoint, PROFILE_TABLE_NAME: LOCAL_TABLE };
+    const lambdaEnv = { ...aws, AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint, AWS_ENDPOINT_URL_S3: s3.endpoint, PROFILE_TABLE_NAME: LOCAL_TABLE, UPLOADS_BUCKET_NAME: LOCAL_BUCKET };
     const handler = loadProfileUpdater(lambdaEnv);
     bridge = new ProfileUpdaterBridge({ bucket: LOCAL_BUCKET, invoke: handler, log, retryDelaysMs: options.retryDelaysMs });
 
