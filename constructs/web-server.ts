@@ -9,6 +9,21 @@ import { Architecture } from "../environments/config";
 import { dataVolumeUserData } from "./data-volume-user-data";
 import { SecurityGroup } from "./security-group";
 import { ServiceRole } from "./service-role";
+import { BootScript, multipartUserData, placeholdersFor, withPlaceholders } from "./user-data";
+import { webAppUserData } from "./web-app-user-data";
+
+/** The app the server runs (see web-app-user-data.ts): values may be tokens (resolved at apply). */
+export interface WebServerApp {
+  /** Region of the artifacts bucket. */
+  readonly region: string;
+  readonly artifactBucket: string;
+  /** Content-addressed key of the app bundle (a new build is a new key, hence a new launch template version). */
+  readonly artifactKey: string;
+  /** Hex SHA-256 the boot script checks the download against. */
+  readonly artifactSha256: string;
+  /** The app's environment (webapp.env) besides PORT, which the server sets to `appPort`. */
+  readonly environment: Readonly<Record<string, string>>;
+}
 
 export interface WebServerProps {
   /** Name prefix, e.g. "webplatform-dev-web". */
@@ -25,8 +40,12 @@ export interface WebServerProps {
   /** Default 8. */
   readonly rootVolumeSizeGiB?: number;
   readonly dataVolumeSizeGiB: number;
-  /** Who may reach HTTP/HTTPS. Default: nobody (no ingress rule). */
+  /** Who may reach the app port. Default: nobody (no ingress rule). */
   readonly allowedIngressCidrs?: readonly string[];
+  /** The app to install and run (webapp.service). Default: none, the boot script only mounts /data. */
+  readonly app?: WebServerApp;
+  /** TCP port the app listens on (PORT) and the only port open to `allowedIngressCidrs`. Default 8080. */
+  readonly appPort?: number;
   /** One-minute CloudWatch metrics. Default false. */
   readonly detailedMonitoring?: boolean;
   /** Public IPv4 address on the instance (it serves the web directly). Default true. */
@@ -42,7 +61,12 @@ const SSM_CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
 /**
  * The web server: one EC2 instance from a launch template (IMDSv2 only, encrypted gp3 root, no key
  * pair and no SSH: administration through SSM Session Manager) and a separate encrypted gp3 data
- * volume mounted at /data that outlives the instance.
+ * volume mounted at /data that outlives the instance. With `app`, the boot script also installs
+ * and starts the web app (webapp.service on `appPort`).
+ *
+ * Any change of the launch template (a new app artifact changes the user data) makes a new
+ * template version, and the instance is replaced (`replace_triggered_by` the template's
+ * latest_version): the volume attachment goes with it, the data volume stays.
  */
 export class WebServer extends Construct {
   readonly role: ServiceRole;
@@ -50,6 +74,8 @@ export class WebServer extends Construct {
   readonly launchTemplate: LaunchTemplate;
   readonly instance: Instance;
   readonly dataVolume: EbsVolume;
+  /** The port the app listens on and the security group opens. */
+  readonly appPort: number;
   /** Tag that marks the data volume (e.g. for snapshot policies). */
   readonly dataVolumeTag: { readonly key: string; readonly value: string };
 
@@ -66,14 +92,13 @@ export class WebServer extends Construct {
       role: this.role.name,
     });
 
+    this.appPort = props.appPort ?? 8080;
     this.securityGroup = new SecurityGroup(this, "security-group", {
       name: props.name,
-      description: `Web server ${props.name}: HTTP/HTTPS in from allowed CIDRs`,
+      description: `Web server ${props.name}: the app port in from allowed CIDRs`,
       vpcId: props.vpcId,
     });
-    const ingress = props.allowedIngressCidrs ?? [];
-    this.securityGroup.allowIngressFromCidrs(80, ingress, "HTTP from allowed clients");
-    this.securityGroup.allowIngressFromCidrs(443, ingress, "HTTPS from allowed clients");
+    this.securityGroup.allowIngressFromCidrs(this.appPort, props.allowedIngressCidrs ?? [], "Web app from allowed clients");
     this.securityGroup.allowEgressToCidrs(443, ["0.0.0.0/0"], "HTTPS out: SSM, package repositories, AWS APIs");
 
     this.dataVolumeTag = { key: "DataVolume", value: `${props.name}-data` };
@@ -123,7 +148,7 @@ export class WebServer extends Construct {
           deleteOnTermination: "true",
         },
       ],
-      userData: Fn.base64encode(withVolumeId(dataVolumeUserData(VOLUME_ID, DATA_DEVICE), this.dataVolume.id)),
+      userData: Fn.base64encode(this.userData(props.app)),
       tagSpecifications: [
         { resourceType: "instance", tags: { Name: props.name } },
         { resourceType: "volume", tags: { Name: `${props.name}-root` } },
@@ -133,6 +158,10 @@ export class WebServer extends Construct {
     this.instance = new Instance(this, "instance", {
       launchTemplate: { id: this.launchTemplate.id, version: Fn.tostring(this.launchTemplate.latestVersion) },
       tags: { Name: props.name },
+      // The provider replaces an instance for a new launch_template.version only after asking EC2
+      // (CustomizeDiff, at plan time); this says it in the configuration, visible in every plan.
+      // A bare reference: Terraform reads replace_triggered_by entries as references, not as "${...}" strings.
+      lifecycle: { replaceTriggeredBy: [`${this.launchTemplate.terraformResourceType}.${this.launchTemplate.friendlyUniqueId}.latest_version`] },
     });
     new VolumeAttachment(this, "data-volume-attachment", {
       deviceName: DATA_DEVICE,
@@ -146,10 +175,30 @@ export class WebServer extends Construct {
   get publicDns(): string {
     return this.instance.publicDns;
   }
-}
 
-/** Inserts the (unknown until apply) volume id token into the script; the rest stays a raw string. */
-function withVolumeId(script: string, volumeId: string): string {
-  const [head, tail] = script.split(VOLUME_ID);
-  return Fn.join("", [Fn.rawString(head), volumeId, Fn.rawString(tail)]);
+  /**
+   * The data volume script alone, or with `app` a cloud-init multipart of it and the app's script
+   * (run in that order). Tokens (volume id, bucket, hosts) are filled in by Terraform.
+   */
+  private userData(app: WebServerApp | undefined): string {
+    const dataVolume = dataVolumeUserData(VOLUME_ID, DATA_DEVICE);
+    if (!app) return withPlaceholders(dataVolume, { [VOLUME_ID]: this.dataVolume.id });
+    if ("PORT" in app.environment) throw new Error(`${this.node.path}: PORT is set by the web server (appPort), not in app.environment`);
+    const { plain, values } = placeholdersFor({
+      artifactBucket: app.artifactBucket,
+      artifactKey: app.artifactKey,
+      artifactSha256: app.artifactSha256,
+      region: app.region,
+      ...app.environment,
+    });
+    const { artifactBucket, artifactKey, artifactSha256, region, ...environment } = plain;
+    const scripts: BootScript[] = [
+      { filename: "10-data-volume.sh", script: dataVolume },
+      {
+        filename: "20-web-app.sh",
+        script: webAppUserData({ region, artifactBucket, artifactKey, artifactSha256, environment: { ...environment, PORT: String(this.appPort) } }),
+      },
+    ];
+    return withPlaceholders(multipartUserData(scripts), { ...values, [VOLUME_ID]: this.dataVolume.id });
+  }
 }
