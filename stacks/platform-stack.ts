@@ -1,14 +1,17 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { dependable, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { join } from "path";
 import { EnvironmentConfig } from "../environments/config";
+import { ArtifactsBucket } from "../constructs/artifacts-bucket";
+import { Bundle, bundleNodejsFunction } from "../constructs/bundle";
 import { Database } from "../constructs/database";
 import { Network } from "../constructs/network";
 import { NodejsFunction } from "../constructs/nodejs-function";
 import { ProfileTable } from "../constructs/profile-table";
 import { UploadsBucket } from "../constructs/uploads-bucket";
 import { VolumeSnapshots } from "../constructs/volume-snapshots";
+import { WEB_APP_PATHS } from "../constructs/web-app-user-data";
 import { WebServer } from "../constructs/web-server";
 import { applyGuardrails, GuardrailOptions } from "../policies";
 import { configureBackend } from "./backend";
@@ -27,17 +30,27 @@ export interface PlatformStackOptions {
 
 /** Where the web app puts profile pictures: `profile-pictures/<userId>/<fileName>` (DESIGN contract). */
 export const PROFILE_PICTURES_PREFIX = "profile-pictures/";
+/** Where the web app puts other uploads: `uploads/<userId>/...` (DESIGN contract). */
+export const UPLOADS_PREFIX = "uploads/";
+/** The database role the web app logs in as (IAM authentication); its migrations create it. */
+export const WEB_APP_DB_USER = "app";
 const PROFILE_UPDATER_ENTRY = join(__dirname, "..", "functions", "profile-updater", "index.ts");
+const WEB_APP_ENTRY = join(__dirname, "..", "web", "server.ts");
+const WEB_APP_BUILD = join(__dirname, "..", ".build", "web-app");
 
 /**
- * One environment: network, web server with data volume, database and uploads bucket (web tier),
- * and the profile flow (uploads under profile-pictures/ -> Lambda -> DynamoDB).
+ * One environment: network, web server with data volume running the web app (bundle shipped
+ * through the artifacts bucket), database and uploads bucket (web tier), and the profile flow
+ * (uploads under profile-pictures/ -> Lambda -> DynamoDB).
  */
 export class PlatformStack extends TerraformStack {
   readonly network: Network;
   readonly webServer: WebServer;
   readonly database: Database;
   readonly uploads: UploadsBucket;
+  readonly artifacts: ArtifactsBucket;
+  /** The web app's esbuild bundle (`scriptPath` is exactly the file uploaded as the artifact). */
+  readonly webAppBundle: Bundle;
   readonly profiles: ProfileTable;
   readonly profileUpdater: NodejsFunction;
 
@@ -75,32 +88,6 @@ export class PlatformStack extends TerraformStack {
       preventDestroy: env.preventDestroy,
     });
 
-    this.webServer = new WebServer(this, "web", {
-      name: `${name}-web`,
-      vpcId: this.network.vpc.id,
-      subnetId: this.network.publicSubnets[0].id,
-      availabilityZone: env.network.availabilityZones[0],
-      instanceType: env.web.instanceType,
-      architecture: env.web.architecture,
-      amiId: env.web.amiId,
-      rootVolumeSizeGiB: env.web.rootVolumeSizeGiB,
-      dataVolumeSizeGiB: env.web.dataVolumeSizeGiB,
-      allowedIngressCidrs: env.web.allowedIngressCidrs,
-      detailedMonitoring: env.web.detailedMonitoring,
-      preventDestroy: env.preventDestroy,
-    });
-    this.uploads.grantRead(this.webServer.role);
-    this.uploads.grantPut(this.webServer.role);
-
-    if (env.web.dataVolumeSnapshots) {
-      new VolumeSnapshots(this, "web-data-snapshots", {
-        name: `${name}-web-data`,
-        targetTag: this.webServer.dataVolumeTag,
-        time: env.web.dataVolumeSnapshots.time,
-        retainCount: env.web.dataVolumeSnapshots.retainCount,
-      });
-    }
-
     this.database = new Database(this, "database", {
       name: `${name}-postgres`,
       vpcId: this.network.vpc.id,
@@ -116,14 +103,84 @@ export class PlatformStack extends TerraformStack {
       performanceInsights: env.database.performanceInsights,
       preventDestroy: env.preventDestroy,
     });
-    this.database.allowConnectionsFrom(this.webServer.securityGroup, "PostgreSQL from the web server");
-    this.database.grantSecretRead(this.webServer.role);
 
     this.profiles = new ProfileTable(this, "profiles", {
       name: `${name}-profiles`,
       deletionProtection: env.profiles.tableDeletionProtection,
       preventDestroy: env.preventDestroy,
     });
+
+    // The web app: built at synth (cached like the Lambda's), shipped content-addressed.
+    this.artifacts = new ArtifactsBucket(this, "artifacts", {
+      namePrefix: `${name}-artifacts-`,
+      noncurrentVersionExpirationDays: env.uploads.noncurrentVersionExpirationDays,
+      preventDestroy: env.preventDestroy,
+    });
+    this.webAppBundle = bundleNodejsFunction({ entry: WEB_APP_ENTRY, name: "web-app", outDir: WEB_APP_BUILD, sourceMap: false });
+    const webApp = this.artifacts.addArtifact("web-app", {
+      file: this.webAppBundle.scriptPath,
+      prefix: "web-app/",
+      name: "server.js",
+      contentType: "text/javascript",
+    });
+    this.webServer = new WebServer(this, "web", {
+      name: `${name}-web`,
+      vpcId: this.network.vpc.id,
+      subnetId: this.network.publicSubnets[0].id,
+      availabilityZone: env.network.availabilityZones[0],
+      instanceType: env.web.instanceType,
+      architecture: env.web.architecture,
+      amiId: env.web.amiId,
+      rootVolumeSizeGiB: env.web.rootVolumeSizeGiB,
+      dataVolumeSizeGiB: env.web.dataVolumeSizeGiB,
+      allowedIngressCidrs: env.web.allowedIngressCidrs,
+      detailedMonitoring: env.web.detailedMonitoring,
+      preventDestroy: env.preventDestroy,
+      app: {
+        region: env.region,
+        artifactBucket: this.artifacts.name,
+        artifactKey: webApp.key,
+        artifactSha256: webApp.sha256,
+        // The web app contract's variables (DESIGN.md); PORT comes from the web server (8080).
+        environment: {
+          AWS_REGION: env.region,
+          UPLOADS_BUCKET: this.uploads.name,
+          PROFILE_TABLE_NAME: this.profiles.name,
+          DB_HOST: this.database.address,
+          DB_PORT: String(Database.PORT),
+          DB_NAME: this.database.databaseName,
+          DB_SSL: "verify-full",
+          DB_USER: WEB_APP_DB_USER,
+          DB_AUTH: "iam",
+          DB_MIGRATION_SECRET_ARN: this.database.masterSecretArn,
+          TMP_DIR: WEB_APP_PATHS.tmpDir,
+          SESSION_SECRET_FILE: WEB_APP_PATHS.sessionSecretFile,
+        },
+      },
+    });
+    this.database.allowConnectionsFrom(this.webServer.securityGroup, "PostgreSQL from the web server");
+    // Exactly what the app calls (__tests__/web-app.bundle.test.ts proves the S3 and DynamoDB part).
+    const webRole = this.webServer.role;
+    this.artifacts.grantRead(webRole, "web-app/");
+    this.uploads.grantRead(webRole, UPLOADS_PREFIX);
+    this.uploads.grantPut(webRole, UPLOADS_PREFIX);
+    this.uploads.grantRead(webRole, PROFILE_PICTURES_PREFIX, { versions: true });
+    this.uploads.grantPut(webRole, PROFILE_PICTURES_PREFIX);
+    this.profiles.grantReadData(webRole, ["GetItem"]);
+    this.database.grantConnect(webRole, WEB_APP_DB_USER);
+    this.database.grantSecretRead(webRole); // migrations run as the master user
+    // The instance boots only once its artifact and its grants exist (the boot script downloads).
+    this.webServer.instance.dependsOn = [dependable(webApp.object), dependable(webRole.policy!)];
+
+    if (env.web.dataVolumeSnapshots) {
+      new VolumeSnapshots(this, "web-data-snapshots", {
+        name: `${name}-web-data`,
+        targetTag: this.webServer.dataVolumeTag,
+        time: env.web.dataVolumeSnapshots.time,
+        retainCount: env.web.dataVolumeSnapshots.retainCount,
+      });
+    }
+
     const updater = env.profiles.updater;
     this.profileUpdater = new NodejsFunction(this, "profile-updater", {
       name: `${name}-profile-updater`,
@@ -150,12 +207,13 @@ export class PlatformStack extends TerraformStack {
       prefix: PROFILE_PICTURES_PREFIX,
       sourceAccount: env.allowedAccountIds?.length === 1 ? env.allowedAccountIds[0] : undefined,
     });
-    this.profiles.grantReadData(this.webServer.role);
 
     new TerraformOutput(this, "vpc_id", { value: this.network.vpc.id, description: "VPC id" });
     new TerraformOutput(this, "web_public_dns", { value: this.webServer.publicDns, description: "Public DNS name of the web server" });
-    new TerraformOutput(this, "web_url", { value: `http://${this.webServer.publicDns}`, description: "URL of the web app" });
+    new TerraformOutput(this, "web_url", { value: `http://${this.webServer.publicDns}:${this.webServer.appPort}`, description: "URL of the web app" });
     new TerraformOutput(this, "uploads_bucket_name", { value: this.uploads.name, description: "Bucket for user uploads" });
+    new TerraformOutput(this, "artifacts_bucket_name", { value: this.artifacts.name, description: "Bucket of deployable artifacts (the web app bundle)" });
+    new TerraformOutput(this, "web_app_artifact_key", { value: webApp.key, description: "Key of the running web app bundle (web-app/<sha256>/server.js)" });
     new TerraformOutput(this, "db_endpoint", { value: this.database.address, description: "PostgreSQL host name (port 5432, TLS required)" });
     new TerraformOutput(this, "db_master_secret_arn", { value: this.database.masterSecretArn, description: "Secrets Manager ARN of the master credentials" });
     new TerraformOutput(this, "profile_table_name", { value: this.profiles.name, description: "DynamoDB table of user profiles" });
