@@ -26,6 +26,8 @@ export interface PlatformStackOptions {
   readonly offline?: boolean;
   /** Where the guardrail summary goes (default stdout), for tests. */
   readonly guardrails?: GuardrailOptions;
+  /** The web app's entry. Default web/server.ts; tests pass a changed app to show a roll-out. */
+  readonly webAppEntry?: string;
 }
 
 /** Where the web app puts profile pictures: `profile-pictures/<userId>/<fileName>` (DESIGN contract). */
@@ -116,7 +118,13 @@ export class PlatformStack extends TerraformStack {
       noncurrentVersionExpirationDays: env.uploads.noncurrentVersionExpirationDays,
       preventDestroy: env.preventDestroy,
     });
-    this.webAppBundle = bundleNodejsFunction({ entry: WEB_APP_ENTRY, name: "web-app", outDir: WEB_APP_BUILD, sourceMap: false });
+    const webAppEntry = options.webAppEntry ?? WEB_APP_ENTRY;
+    this.webAppBundle = bundleNodejsFunction({
+      entry: webAppEntry,
+      // One build folder per entry (another entry, e.g. a test's, builds next to it).
+      ...(webAppEntry === WEB_APP_ENTRY ? { name: "web-app", outDir: WEB_APP_BUILD } : {}),
+      sourceMap: false,
+    });
     const webApp = this.artifacts.addArtifact("web-app", {
       file: this.webAppBundle.scriptPath,
       prefix: "web-app/",
