@@ -1,40 +1,87 @@
 /**
- * PLACEHOLDER for the web app (branch h-web builds the real one; on merging h-web, take theirs).
- * It only honours the cross-team contract that the deployment relies on: `start(env)` listens on
- * PORT (default 3000) / HOST (default 0.0.0.0) and returns { url, close }; run as main it starts
- * with process.env and shuts down cleanly on SIGTERM/SIGINT. Every route answers 503.
+ * Entry point of the web app (bundled by esbuild into one CommonJS file for Node.js 22).
+ *
+ *   start(env) -> { url, close() }: validates the configuration, runs the migrations as the master
+ *   user (advisory-locked), opens the app role's pool, and listens on HOST:PORT.
+ *
+ * Run as the main module it calls start(process.env) and shuts down cleanly on SIGTERM/SIGINT
+ * (stops accepting, finishes in-flight requests, closes the pool and the AWS clients).
  */
-import { createServer } from "node:http";
+import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import { buildApp } from "./app";
+import { loadOrCreateSecret } from "./auth/secret";
+import { LoginThrottle } from "./auth/throttle";
+import { awsClients } from "./aws";
+import { loadConfig } from "./config";
+import { appPool, migrationConnection } from "./db/connection";
+import { migrate } from "./db/migrate";
+import { Store } from "./db/store";
 
-export async function start(env: NodeJS.ProcessEnv): Promise<{ url: string; close(): Promise<void> }> {
-  const server = createServer((_req, res) => {
-    res.writeHead(503, { "content-type": "application/json" });
-    res.end(JSON.stringify({ status: "degraded", failing: ["placeholder"] }));
-  });
-  const port = Number(env.PORT ?? 3000);
-  const host = env.HOST ?? "0.0.0.0";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  return {
-    url: `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`,
-    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
-  };
+export interface RunningServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Fastify's JSON logger on stdout (default true). */
+  readonly logger?: boolean;
+}
+
+export async function start(env: NodeJS.ProcessEnv, options: StartOptions = {}): Promise<RunningServer> {
+  const config = loadConfig(env);
+  mkdirSync(config.tmpDir, { recursive: true, mode: 0o700 });
+  const cookieSecret = loadOrCreateSecret(config.sessionSecretFile);
+
+  const db = config.db;
+  await migrate(await migrationConnection(config), { user: db.user, password: db.auth.kind === "password" ? db.auth.password : undefined });
+
+  const pool = appPool(config);
+  const aws = awsClients(config);
+  const store = new Store(pool);
+  let app;
+  try {
+    app = await buildApp({ config, store, aws, throttle: new LoginThrottle() }, { cookieSecret, logger: options.logger });
+    app.addHook("onClose", async () => {
+      aws.destroy();
+      await pool.end();
+    });
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    aws.destroy();
+    await pool.end();
+    throw error;
+  }
+  const address = app.server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const shown = host === "0.0.0.0" || host === "[::]" ? "localhost" : host;
+  const running = app;
+  return { url: `http://${shown}:${address.port}`, close: () => running.close() };
 }
 
 if (require.main === module) {
   start(process.env).then(
-    (app) => {
-      process.stdout.write(`listening on ${app.url}\n`);
-      const stop = () => void app.close().then(() => process.exit(0));
-      process.once("SIGTERM", stop);
-      process.once("SIGINT", stop);
+    (server) => {
+      console.log(JSON.stringify({ level: "info", msg: "web app listening", url: server.url }));
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        console.log(JSON.stringify({ level: "info", msg: `${signal}: shutting down` }));
+        server.close().then(
+          () => process.exit(0),
+          (error: Error) => {
+            console.error(JSON.stringify({ level: "error", msg: "shutdown failed", error: error.message }));
+            process.exit(1);
+          },
+        );
+      };
+      process.once("SIGTERM", () => stop("SIGTERM"));
+      process.once("SIGINT", () => stop("SIGINT"));
     },
-    (error: unknown) => {
-      process.stderr.write(`${String(error)}\n`);
+    (error: Error) => {
+      // One line, no stack trace: a configuration or connection problem at start.
+      console.error(`web app failed to start: ${error.message}`);
       process.exit(1);
     },
   );
