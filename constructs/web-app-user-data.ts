@@ -5,8 +5,8 @@
  * - creates the unprivileged system user `webapp`,
  * - downloads the app bundle (one CommonJS file) from the artifacts bucket with the AWS CLI and
  *   refuses to use it unless its SHA-256 is the one the stack was synthesized with,
- * - writes /data/config/webapp.env (root:webapp 0640) and, when missing, the session secret
- *   (webapp 0600): both live on the data volume and survive instance replacement,
+ * - writes /data/config/webapp.env (root:webapp 0640); the app creates its session secret there
+ *   (0600) on its first start: both live on the data volume and survive instance replacement,
  * - installs, enables and starts the hardened `webapp.service` (see webAppUnit).
  *
  * Everything here is plain text: values known only after apply (bucket name, DB host, ...) are
@@ -93,21 +93,17 @@ export function webAppUserData(options: WebAppBootOptions): string {
     'chmod 0644 "$DOWNLOAD"',
     `mv -f "$DOWNLOAD" ${p.script}`,
     "",
-    "# Configuration on the data volume: readable by the app's group, written only here (as root).",
-    `install -d -m 0750 -o root -g ${WEB_APP_USER} ${p.configDir}`,
+    "# Configuration on the data volume. The directory is the app's group's, sticky: the app can add",
+    "# its session secret file (it creates it once, atomically) but cannot replace root's webapp.env.",
+    `install -d -m 1770 -o root -g ${WEB_APP_USER} ${p.configDir}`,
     `cat > ${p.environmentFile}.new <<'WEBAPP_ENV'`,
     ...envLines,
     "WEBAPP_ENV",
     `chown root:${WEB_APP_USER} ${p.environmentFile}.new`,
     `chmod 0640 ${p.environmentFile}.new`,
     `mv -f ${p.environmentFile}.new ${p.environmentFile}`,
-    "",
-    "# The cookie-signing key file is created once and kept across instance replacements (data volume).",
-    `if [ ! -s ${p.sessionSecretFile} ]; then`,
-    `  (umask 077 && head -c 48 /dev/urandom | base64 -w0 > ${p.sessionSecretFile}.new && mv -f ${p.sessionSecretFile}.new ${p.sessionSecretFile})`,
-    "fi",
-    `chown ${WEB_APP_USER}:${WEB_APP_USER} ${p.sessionSecretFile}`,
-    `chmod 0600 ${p.sessionSecretFile}`,
+    "# A secret kept from an earlier instance belongs to that instance's webapp uid: hand it over.",
+    `if [ -e ${p.sessionSecretFile} ]; then chown ${WEB_APP_USER}:${WEB_APP_USER} ${p.sessionSecretFile} && chmod 0600 ${p.sessionSecretFile}; fi`,
     "",
     `cat > /etc/systemd/system/${WEB_APP_SERVICE} <<'WEBAPP_UNIT'`,
     webAppUnit().trimEnd(),
@@ -120,8 +116,8 @@ export function webAppUserData(options: WebAppBootOptions): string {
 
 /**
  * The systemd unit: the app as `webapp`, sandboxed. Writable: only the temp space on the data
- * volume (uploads are spooled there). /data/config is read-only to the app (its secret already
- * exists). Not set, on purpose: MemoryDenyWriteExecute (V8's JIT needs writable+executable
+ * volume (uploads are spooled there) and /data/config (the app creates its session secret there
+ * once; the directory's sticky bit keeps root's webapp.env out of its reach). Not set, on purpose: MemoryDenyWriteExecute (V8's JIT needs writable+executable
  * memory) and ProcSubset=pid (libuv reads /proc/stat and /proc/cpuinfo for os.cpus()).
  */
 export function webAppUnit(): string {
@@ -156,7 +152,7 @@ export function webAppUnit(): string {
     "PrivateDevices=yes",
     "DevicePolicy=closed",
     "PrivateMounts=yes",
-    `ReadWritePaths=${p.tmpDir}`,
+    `ReadWritePaths=${p.tmpDir} ${p.configDir}`,
     "ProtectKernelTunables=yes",
     "ProtectKernelModules=yes",
     "ProtectKernelLogs=yes",

@@ -57,12 +57,12 @@ describe("web app boot script", () => {
     const end = lines.indexOf("WEBAPP_ENV", start + 1);
     expect(lines.slice(start + 1, end)).toEqual(["AWS_REGION=eu-west-1", "UPLOADS_BUCKET=@@VALUE_1@@", "DB_AUTH=iam", "PORT=8080", "TMP_DIR=/data/tmp"]);
     expect(script).toContain(`chown root:webapp ${WEB_APP_PATHS.environmentFile}.new\nchmod 0640 ${WEB_APP_PATHS.environmentFile}.new\nmv -f`);
-    expect(script).toContain("install -d -m 0750 -o root -g webapp /data/config");
+    expect(script).toContain("install -d -m 1770 -o root -g webapp /data/config");
   });
 
-  it("creates the session secret once (0600, owned by webapp) and never overwrites it", () => {
-    expect(script).toContain(`if [ ! -s ${WEB_APP_PATHS.sessionSecretFile} ]; then`);
-    expect(script).toContain(`chown webapp:webapp ${WEB_APP_PATHS.sessionSecretFile}\nchmod 0600 ${WEB_APP_PATHS.sessionSecretFile}`);
+  it("leaves the session secret to the app, but hands one kept from an earlier instance to this instance's webapp (0600)", () => {
+    expect(script).not.toMatch(/> \/data\/config\/session-secret/);
+    expect(script).toContain(`if [ -e ${WEB_APP_PATHS.sessionSecretFile} ]; then chown webapp:webapp ${WEB_APP_PATHS.sessionSecretFile} && chmod 0600 ${WEB_APP_PATHS.sessionSecretFile}; fi`);
   });
 
   it("installs webapp.service, then enables and starts it", () => {
@@ -106,14 +106,14 @@ describe("webapp.service", () => {
     expect(settings("Install")).toEqual({ WantedBy: "multi-user.target" });
   });
 
-  it("is sandboxed: no new privileges, read-only system, no home, private /tmp, writable only /data/tmp, no capabilities", () => {
+  it("is sandboxed: no new privileges, read-only system, no home, private /tmp, writable only /data/tmp and /data/config, no capabilities", () => {
     expect(settings("Service")).toMatchObject({
       NoNewPrivileges: "yes",
       ProtectSystem: "strict",
       ProtectHome: "yes",
       PrivateTmp: "yes",
       PrivateDevices: "yes",
-      ReadWritePaths: "/data/tmp",
+      ReadWritePaths: "/data/tmp /data/config",
       CapabilityBoundingSet: "",
       AmbientCapabilities: "",
       SystemCallFilter: "@system-service",
