@@ -81,7 +81,7 @@ describe.each(both)("%s stack", (name, s) => {
     expect(egress).toEqual([expect.objectContaining({ security_group_id: `\${aws_security_group.${webGroup}.id}`, from_port: 5432 })]);
   });
 
-  it("grants the web server role exactly the app's calls: its artifact, its S3 prefixes, GetItem, IAM DB login as app, the master secret", () => {
+  it("grants the web server role exactly the app's calls: its artifact, its S3 prefixes, HeadBucket, GetItem, IAM DB login as app, the master secret", () => {
     const docs = s.tf.data?.aws_iam_policy_document ?? {};
     const webPolicy = Object.entries(docs).find(([id]) => id.startsWith("web_role_policy-document"))?.[1] as {
       statement: { sid: string; actions: string[]; resources: string[] }[];
@@ -93,8 +93,10 @@ describe.each(both)("%s stack", (name, s) => {
       { sid: "ReadArtifactsWebApp", actions: ["s3:GetObject"], resources: [`\${aws_s3_bucket.${artifacts}.arn}/web-app/*`] },
       { sid: "ReadUploadsUploads", actions: ["s3:GetObject"], resources: [`\${aws_s3_bucket.${uploads}.arn}/uploads/*`] },
       { sid: "PutUploadsUploads", actions: ["s3:PutObject"], resources: [`\${aws_s3_bucket.${uploads}.arn}/uploads/*`] },
+      { sid: "DeleteUploadsUploads", actions: ["s3:DeleteObject"], resources: [`\${aws_s3_bucket.${uploads}.arn}/uploads/*`] },
       { sid: "ReadUploadsProfilePictures", actions: ["s3:GetObject", "s3:GetObjectVersion"], resources: [`\${aws_s3_bucket.${uploads}.arn}/profile-pictures/*`] },
       { sid: "PutUploadsProfilePictures", actions: ["s3:PutObject"], resources: [`\${aws_s3_bucket.${uploads}.arn}/profile-pictures/*`] },
+      { sid: "ListUploads", actions: ["s3:ListBucket"], resources: [`\${aws_s3_bucket.${uploads}.arn}`] },
       { sid: "ReadProfiles", actions: ["dynamodb:GetItem"], resources: [expect.stringMatching(/^\$\{aws_dynamodb_table\.profiles_table_[0-9A-F]{8}\.arn\}$/)] },
       {
         sid: "ConnectDatabaseAsApp",

@@ -38,7 +38,7 @@ export interface PutGrantOptions {
  * BucketOwnerEnforced (ACLs off), versioned, SSE-KMS with the AWS managed key and a bucket key,
  * a policy denying any request without TLS 1.2+, and lifecycle clean-up of incomplete multipart
  * uploads and old versions. Never force-destroyed. Access is granted per role and per key prefix
- * (`grantRead`, `grantPut`, `grantList`): the bucket policy itself allows nothing.
+ * (`grantRead`, `grantPut`, `grantDelete`, `grantList`): the bucket policy itself allows nothing.
  */
 export class PrivateBucket extends Construct {
   readonly bucket: S3Bucket;
@@ -140,6 +140,11 @@ export class PrivateBucket extends Construct {
   grantPut(role: ServiceRole, prefix = "", options: PutGrantOptions = {}): void {
     const actions = ["s3:PutObject", ...(options.abortMultipartUpload ? ["s3:AbortMultipartUpload"] : [])];
     role.addToPolicy({ sid: this.sid("Put", prefix), actions, resources: [this.arnForObjects(prefix)] });
+  }
+
+  /** Lets `role` delete objects (s3:DeleteObject: the current version; in a versioned bucket a delete marker) under `prefix`. */
+  grantDelete(role: ServiceRole, prefix = ""): void {
+    role.addToPolicy({ sid: this.sid("Delete", prefix), actions: ["s3:DeleteObject"], resources: [this.arnForObjects(prefix)] });
   }
 
   /**

@@ -167,16 +167,22 @@ export class PlatformStack extends TerraformStack {
       },
     });
     this.database.allowConnectionsFrom(this.webServer.securityGroup, "PostgreSQL from the web server");
-    // Exactly what the app calls (__tests__/web-app.bundle.test.ts proves the S3 and DynamoDB part).
+    // Exactly what the app calls (__tests__/web-app.bundle.test.ts proves the S3 and DynamoDB part
+    // with the bundle): uploads (put, presigned get, delete when its metadata insert fails), profile
+    // pictures (put, presigned get of the accepted version, or of the key for items without one),
+    // HeadBucket in /healthz (s3:ListBucket), the profile item (GetItem); IAM login as the app role,
+    // the master secret for migrations. The artifact is read by the boot script.
     const webRole = this.webServer.role;
     this.artifacts.grantRead(webRole, "web-app/");
     this.uploads.grantRead(webRole, UPLOADS_PREFIX);
     this.uploads.grantPut(webRole, UPLOADS_PREFIX);
+    this.uploads.grantDelete(webRole, UPLOADS_PREFIX);
     this.uploads.grantRead(webRole, PROFILE_PICTURES_PREFIX, { versions: true });
     this.uploads.grantPut(webRole, PROFILE_PICTURES_PREFIX);
+    this.uploads.grantList(webRole);
     this.profiles.grantReadData(webRole, ["GetItem"]);
     this.database.grantConnect(webRole, WEB_APP_DB_USER);
-    this.database.grantSecretRead(webRole); // migrations run as the master user
+    this.database.grantSecretRead(webRole);
     // The instance boots only once its artifact and its grants exist (the boot script downloads).
     this.webServer.instance.dependsOn = [dependable(webApp.object), dependable(webRole.policy!)];
 

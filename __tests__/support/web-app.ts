@@ -40,9 +40,13 @@ export interface AppProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts `web/server.ts` with exactly `env` (plus PATH) and waits for its "listening" line. */
-export async function startAppProcess(env: Record<string, string>): Promise<AppProcess> {
-  const child = spawn(process.execPath, ["--require", join(ROOT, "scripts", "ts-hook.js"), join(ROOT, "web", "server.ts")], {
+/**
+ * Starts `web/server.ts` (or `script`, e.g. the esbuild bundle) with exactly `env` (plus PATH)
+ * and waits for its "listening" line.
+ */
+export async function startAppProcess(env: Record<string, string>, script?: string): Promise<AppProcess> {
+  const args = script === undefined ? ["--require", join(ROOT, "scripts", "ts-hook.js"), join(ROOT, "web", "server.ts")] : [script];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
