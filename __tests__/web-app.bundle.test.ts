@@ -20,6 +20,7 @@ import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { Testing } from "cdktf";
 import dev from "../environments/dev";
 import { PlatformStack, PROFILE_PICTURES_PREFIX, UPLOADS_PREFIX } from "../stacks/platform-stack";
+import { calledPairs, calledResource, GrantedStatement, grantedPairs, roleStatements } from "./support/least-privilege";
 import { LocalAws, startLocalAws } from "./support/local-aws";
 import { LocalPglite, startPglite } from "./support/pglite-server";
 import { AppProcess, startAppProcess, webAppEnv } from "./support/web-app";
@@ -29,16 +30,10 @@ import { IMAGES, uniqueEmail, WebClient } from "./support/web-client";
 const app = Testing.app();
 const stack = new PlatformStack(app, dev, { guardrails: { log: () => {} } });
 const synthesized = JSON.parse(Testing.synth(stack)) as {
-  data: { aws_iam_policy_document: Record<string, { statement: Statement[] }> };
+  data: { aws_iam_policy_document: Record<string, { statement: GrantedStatement[] }> };
   resource: { aws_s3_object: Record<string, { key: string }> };
 };
 const bundle = stack.webAppBundle;
-
-interface Statement {
-  sid: string;
-  actions: string[];
-  resources: string[];
-}
 
 let aws: LocalAws;
 let pglite: LocalPglite;
@@ -121,36 +116,12 @@ describe("the built web app bundle", () => {
   }, 60_000);
 
   it("called exactly the S3 and DynamoDB actions the stack grants the instance role, resource by resource", () => {
-    const doc = Object.entries(synthesized.data.aws_iam_policy_document).find(([id]) => id.startsWith("web_role_policy-document"));
-    const statements = doc![1].statement;
-    const onDataServices = statements.filter((s) => s.actions.every((a) => a.startsWith("s3:") || a.startsWith("dynamodb:")));
+    const onDataServices = roleStatements(synthesized.data, "web_role_policy-document").filter((s) => s.actions.every((a) => a.startsWith("s3:") || a.startsWith("dynamodb:")));
     // The boot script's download (bash on the instance), not the app.
-    const data = onDataServices.filter((s) => s.sid !== "ReadArtifactsWebApp");
-    for (const s of data) {
-      expect(s.actions.every((a) => !a.includes("*"))).toBe(true);
-      expect(s.resources.every((r) => r !== "*")).toBe(true);
-    }
-
-    const grantedResource = (arn: string): string => {
-      const table = /^\$\{aws_dynamodb_table\.profiles_table_[0-9A-F]{8}\.arn\}$/.exec(arn);
-      const objects = /^\$\{aws_s3_bucket\.uploads_bucket_[0-9A-F]{8}\.arn\}\/(.*)\*$/.exec(arn);
-      const bucket = /^\$\{aws_s3_bucket\.uploads_bucket_[0-9A-F]{8}\.arn\}$/.exec(arn);
-      if (table) return "profile table";
-      if (objects) return `uploads objects under "${objects[1]}"`;
-      if (bucket) return "uploads bucket";
-      return `unexpected resource ${arn}`;
-    };
-    const calledResource = (resource: string): string => {
-      if (resource === aws.tableName) return "profile table";
-      if (resource === aws.bucket) return "uploads bucket";
-      const key = resource.startsWith(`${aws.bucket}/`) ? resource.slice(aws.bucket.length + 1) : "";
-      const prefix = [UPLOADS_PREFIX, PROFILE_PICTURES_PREFIX].find((p) => key.startsWith(p));
-      return prefix ? `uploads objects under "${prefix}"` : `unexpected resource ${resource}`;
-    };
-    const granted = new Set(data.flatMap((s) => s.actions.flatMap((a) => s.resources.map((r) => `${a} on ${grantedResource(r)}`))));
-    const called = new Set(aws.recorder.observed().map((c) => `${c.action} on ${calledResource(c.resource)}`));
-    expect([...called].sort()).toEqual([...granted].sort());
-    expect([...granted].sort()).toEqual([
+    const granted = grantedPairs(onDataServices.filter((s) => s.sid !== "ReadArtifactsWebApp"));
+    const called = calledPairs(aws.recorder.observed(), calledResource(aws, [UPLOADS_PREFIX, PROFILE_PICTURES_PREFIX]));
+    expect(called).toEqual(granted);
+    expect(granted).toEqual([
       "dynamodb:GetItem on profile table",
       's3:DeleteObject on uploads objects under "uploads/"',
       's3:GetObject on uploads objects under "profile-pictures/"',
@@ -163,8 +134,7 @@ describe("the built web app bundle", () => {
   });
 
   it("the statements not exercised locally are each scoped to their one resource", () => {
-    const doc = Object.entries(synthesized.data.aws_iam_policy_document).find(([id]) => id.startsWith("web_role_policy-document"));
-    const others = doc![1].statement.filter((s) => !s.actions.every((a) => a.startsWith("s3:") || a.startsWith("dynamodb:")) || s.sid === "ReadArtifactsWebApp");
+    const others = roleStatements(synthesized.data, "web_role_policy-document").filter((s) => !s.actions.every((a) => a.startsWith("s3:") || a.startsWith("dynamodb:")) || s.sid === "ReadArtifactsWebApp");
     expect(others.map((s) => [s.sid, s.actions, s.resources.length])).toEqual([
       ["ReadArtifactsWebApp", ["s3:GetObject"], 1],
       ["ConnectDatabaseAsApp", ["rds-db:connect"], 1],
