@@ -34,14 +34,16 @@ export async function buildApp(context: WebAppContext, options: BuildOptions): P
   app.decorate("webapp", context);
   installErrorHandlers(app);
 
+  // Defaults for every response; a route (e.g. a page) that set its own value keeps it.
   app.addHook("onSend", async (request, reply) => {
-    reply.header("x-content-type-options", "nosniff");
-    reply.header("referrer-policy", "same-origin");
-    reply.header("x-frame-options", "DENY");
-    if (isHttps(request)) reply.header("strict-transport-security", "max-age=31536000; includeSubDomains");
-    if (request.url.startsWith("/api/")) reply.header("cache-control", "no-store");
+    const defaults: Record<string, string> = { "x-content-type-options": "nosniff", "referrer-policy": "same-origin", "x-frame-options": "DENY" };
+    if (isHttps(request)) defaults["strict-transport-security"] = "max-age=31536000; includeSubDomains";
+    if (request.url.startsWith("/api/")) defaults["cache-control"] = "no-store";
+    for (const [name, value] of Object.entries(defaults)) if (!reply.hasHeader(name)) reply.header(name, value);
   });
 
+  // JSON routes take JSON only: without Fastify's default text/plain parser, other types get 415.
+  app.removeContentTypeParser("text/plain");
   await app.register(cookie, { secret: options.cookieSecret });
   await app.register(multipart, { throwFileSizeLimit: true });
   await app.register(healthRoutes);

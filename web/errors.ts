@@ -38,6 +38,12 @@ const KNOWN: Record<string, { status: number; code: string; message: string }> =
   FST_PROTO_VIOLATION: { status: 400, code: "bad_request", message: "The form contains a forbidden field name." },
 };
 
+/** The database (or another server) cannot be reached: network errors and PostgreSQL's connection/shutdown classes. */
+function isUnavailable(error: { code?: string; message?: string }): boolean {
+  const code = error.code ?? "";
+  return ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENOTFOUND", "EPIPE"].includes(code) || /^(08|57P0)/.test(code) || /Connection terminated|timeout exceeded when trying to connect/.test(error.message ?? "");
+}
+
 export function sendError(reply: FastifyReply, status: number, code: string, message: string, field?: string): FastifyReply {
   return reply.code(status).type("application/json; charset=utf-8").send({ error: field === undefined ? { code, message } : { code, message, field } });
 }
@@ -55,6 +61,10 @@ export function installErrorHandlers(app: FastifyInstance): void {
     if (status >= 400 && status < 500) {
       request.log.info({ err: { code: error.code, message: error.message } }, "client error");
       return sendError(reply, status, "bad_request", "The request is invalid.");
+    }
+    if (isUnavailable(error)) {
+      request.log.error({ err: error }, "a dependency is unavailable");
+      return sendError(reply.header("retry-after", "5"), 503, "service_unavailable", "The service is unavailable right now. Try again in a moment.");
     }
     request.log.error({ err: error }, "unexpected error");
     return sendError(reply, 500, "internal_error", "Something went wrong on our side.");

@@ -45,6 +45,7 @@ export async function startPglite(options: { onDisk?: boolean } = {}): Promise<L
     host: "127.0.0.1",
     port,
     async close() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.stdin.end();
       const killer = setTimeout(() => child.kill("SIGKILL"), 5000);
       await exited;

@@ -1,7 +1,9 @@
 /**
  * Login throttling, in memory: failed logins are counted per client address and per email (lower
  * case) in a fixed window; once a counter reaches its limit, logins for that address or email are
- * refused with 429 until the window ends. A successful login clears the email's counter.
+ * refused with 429 until the window ends. An attempt counts as failed from its start (`begin`)
+ * until it succeeds (`succeeded` takes it back and clears the email's counter), so many guesses
+ * sent at once cannot all pass the check before the first one is counted.
  *
  * In memory on purpose: one app process serves an environment (one EC2 instance), the check
  * costs no database round trip, and a restart forgetting counters only gives an attacker a few
@@ -45,6 +47,17 @@ export class LoginThrottle {
     return Math.max(wait(`a:${address}`, this.options.maxFailuresPerAddress), wait(`e:${email.toLowerCase()}`, this.options.maxFailuresPerEmail));
   }
 
+  /** Counts an attempt as failed until `succeeded` says otherwise. */
+  begin(address: string, email: string): void {
+    this.recordFailure(address, email);
+  }
+
+  succeeded(address: string, email: string): void {
+    const counter = this.live(`a:${address}`, this.now());
+    if (counter) counter.failures = Math.max(0, counter.failures - 1);
+    this.counters.delete(`e:${email.toLowerCase()}`);
+  }
+
   recordFailure(address: string, email: string): void {
     const now = this.now();
     for (const key of [`a:${address}`, `e:${email.toLowerCase()}`]) {
@@ -53,10 +66,6 @@ export class LoginThrottle {
       else this.counters.set(key, { failures: 1, resetAt: now + this.options.windowMs });
     }
     this.prune(now);
-  }
-
-  recordSuccess(email: string): void {
-    this.counters.delete(`e:${email.toLowerCase()}`);
   }
 
   get size(): number {

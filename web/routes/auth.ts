@@ -75,14 +75,12 @@ export async function authRoutes(app: FastifyInstance): Promise<void> {
     if (wait > 0) {
       throw new ApiError(429, "too_many_attempts", "Too many failed logins. Try again later.", undefined, { "retry-after": String(wait) });
     }
+    throttle.begin(request.ip, email);
     const user = email.length <= 254 && password.length <= MAX_PASSWORD_LENGTH ? await store.findUserByEmail(email) : undefined;
     // An unknown email costs one scrypt too, so that the answer's timing does not tell which case it is.
     const ok = await verifyPassword(password.slice(0, MAX_PASSWORD_LENGTH), user?.passwordHash ?? (await dummyHash()));
-    if (!user || !ok) {
-      throttle.recordFailure(request.ip, email);
-      throw new ApiError(401, "invalid_credentials", "Wrong email or password.");
-    }
-    throttle.recordSuccess(email);
+    if (!user || !ok) throw new ApiError(401, "invalid_credentials", "Wrong email or password.");
+    throttle.succeeded(request.ip, email);
     await startSession(request, reply, user.id);
     return reply.code(200).send({ userId: user.id });
   });

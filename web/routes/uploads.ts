@@ -39,7 +39,7 @@ async function receiveFile(request: FastifyRequest, limit: number, checkHead?: H
   try {
     part = await request.file({ limits: { fileSize: limit, files: 1, fields: 10, parts: 12, fieldSize: 4096 } });
   } catch (error) {
-    throw multipartError(error);
+    throw multipartError(request, error);
   }
   if (!part) throw noFile();
   if (part.fieldname !== "file") {
@@ -51,7 +51,7 @@ async function receiveFile(request: FastifyRequest, limit: number, checkHead?: H
     spooled = await spoolToTemp(part.file, tmpDir, limit, checkHead);
   } catch (error) {
     if (error instanceof FileTooLargeError) throw tooLarge(limit);
-    throw multipartError(error);
+    throw multipartError(request, error);
   }
   if (spooled.size === 0) {
     await spooled.discard();
@@ -61,8 +61,11 @@ async function receiveFile(request: FastifyRequest, limit: number, checkHead?: H
 }
 
 /** Our own errors pass; a broken or aborted form is the client's (400); I/O errors are ours (500). */
-function multipartError(error: unknown): unknown {
+function multipartError(request: FastifyRequest, error: unknown): unknown {
   if (error instanceof ApiError) return error;
+  if (request.raw.readableAborted || (error as NodeJS.ErrnoException).code === "ECONNRESET") {
+    return new ApiError(400, "upload_aborted", "The upload was interrupted before the file arrived whole.");
+  }
   const code = (error as NodeJS.ErrnoException).code;
   if (typeof code === "string" && (code.startsWith("FST_") || code === "ERR_STREAM_PREMATURE_CLOSE")) return error;
   if (typeof code === "string" && /^E[A-Z]+$/.test(code)) return error;
@@ -94,22 +97,24 @@ export async function uploadRoutes(app: FastifyInstance): Promise<void> {
     const user = await requireUser(request);
     const { config, store, aws } = app.webapp;
     const received = await receiveFile(request, config.maxUploadBytes);
+    const { size } = received.spooled;
+    const name = safeFileName(received.fileName, "file");
+    const key = `uploads/${user.id}/${randomUUID()}/${name}`;
+    const contentType = clientContentType(received.mimetype);
+    // The temp file is removed before the answer is sent, on every path.
     try {
-      const name = safeFileName(received.fileName, "file");
-      const key = `uploads/${user.id}/${randomUUID()}/${name}`;
-      const contentType = clientContentType(received.mimetype);
       await putFile(request, key, received.spooled, contentType);
-      try {
-        await store.addUpload(user.id, { key, name, size: received.spooled.size, contentType });
-      } catch (error) {
-        // No metadata, no object: remove what was just stored (best effort, logged).
-        await aws.s3.send(new DeleteObjectCommand({ Bucket: config.uploadsBucket, Key: key })).catch((e: Error) => request.log.error({ err: e, key }, "orphaned upload"));
-        throw error;
-      }
-      return reply.code(201).send({ key, size: received.spooled.size, contentType });
     } finally {
       await received.spooled.discard();
     }
+    try {
+      await store.addUpload(user.id, { key, name, size, contentType });
+    } catch (error) {
+      // No metadata, no object: remove what was just stored (best effort, logged).
+      await aws.s3.send(new DeleteObjectCommand({ Bucket: config.uploadsBucket, Key: key })).catch((e: Error) => request.log.error({ err: e, key }, "orphaned upload"));
+      throw error;
+    }
+    return reply.code(201).send({ key, size, contentType });
   });
 
   app.get("/api/uploads", async (request) => {
@@ -136,15 +141,16 @@ export async function uploadRoutes(app: FastifyInstance): Promise<void> {
   app.post("/api/profile/picture", async (request, reply) => {
     const user = await requireUser(request);
     const received = await receiveFile(request, MAX_PICTURE_BYTES, requireImage);
+    let key: string;
     try {
       const contentType = sniffImageType(received.spooled.head);
       if (contentType === undefined) throw new ApiError(415, "unsupported_image_type", "The picture must be a JPEG, PNG or WebP image.", "file");
       const extension = contentType.split("/")[1];
-      const key = `profile-pictures/${user.id}/${safeFileName(received.fileName, `picture.${extension}`)}`;
+      key = `profile-pictures/${user.id}/${safeFileName(received.fileName, `picture.${extension}`)}`;
       await putFile(request, key, received.spooled, contentType);
-      return reply.code(202).send({ key });
     } finally {
       await received.spooled.discard();
     }
+    return reply.code(202).send({ key });
   });
 }
