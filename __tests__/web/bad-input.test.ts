@@ -5,8 +5,9 @@
  * contract's error shape, never a 500 or a stack trace, and nothing left behind (temp files, S3
  * objects, rows). No TRUST_PROXY here: X-Forwarded-* headers must change nothing.
  */
+import { createHash, randomBytes } from "node:crypto";
 import { request as httpRequest } from "node:http";
-import { ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { startWebApp, type WebAppUnderTest } from "../support/web-app";
 import { IMAGES, uniqueEmail, WebClient, type Reply } from "../support/web-client";
 
@@ -264,6 +265,41 @@ describe("a client that aborts mid-upload", () => {
     expect((await client.upload("/api/uploads", Buffer.from("after the abort"), "ok.txt")).status).toBe(201);
     expect(web.output()).not.toMatch(/"level":50/);
   });
+});
+
+describe("large files", () => {
+  test("a 20 MiB file arrives whole, byte for byte, with the declared type", async () => {
+    const client = new WebClient(web.url);
+    await client.signup(uniqueEmail("large"));
+    const bytes = randomBytes(20 * 1024 * 1024 + 123);
+    const reply = await client.upload<{ key: string; size: number }>("/api/uploads", bytes, "large.bin", "application/x-test");
+    expect(reply.status).toBe(201);
+    expect(reply.body.size).toBe(bytes.length);
+    const out = await web.aws.s3.send(new GetObjectCommand({ Bucket: web.aws.bucket, Key: reply.body.key }));
+    const stored = Buffer.from(await out.Body!.transformToByteArray());
+    expect(createHash("sha256").update(stored).digest("hex")).toBe(createHash("sha256").update(bytes).digest("hex"));
+    expect(out.ContentType).toBe("application/x-test");
+    expect(web.tempFiles()).toEqual([]);
+  }, 60_000);
+
+  test("a client that aborts after 20 MiB of a declared 64: no object, no row, no temp file", async () => {
+    const client = new WebClient(web.url);
+    const userId = await client.signup(uniqueEmail("large-abort"));
+    const boundary = "----large-abort";
+    const request = httpRequest(`${web.url}/api/uploads`, {
+      method: "POST",
+      headers: { cookie: client.cookie!, "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": String(64 * 1024 * 1024) },
+    });
+    request.on("error", () => undefined);
+    request.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="cut.bin"\r\n\r\n`);
+    const chunk = Buffer.alloc(1024 * 1024, 9);
+    for (let i = 0; i < 20; i++) if (!request.write(chunk)) await new Promise((resolve) => request.once("drain", resolve));
+    await waitFor(() => web.tempFiles().length > 0, "the upload to reach the temp directory");
+    request.destroy();
+    await waitFor(() => web.tempFiles().length === 0, "the temp file to be removed");
+    expect(await keys(`uploads/${userId}/`)).toEqual([]);
+    expect((await client.get<{ items: unknown[] }>("/api/uploads")).body.items).toEqual([]);
+  }, 60_000);
 });
 
 describe("no bad input above produced a 500", () => {
