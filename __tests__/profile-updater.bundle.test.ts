@@ -11,6 +11,7 @@ import type { S3Event } from "aws-lambda";
 import { Testing } from "cdktf";
 import dev from "../environments/dev";
 import { PlatformStack, PROFILE_PICTURES_PREFIX } from "../stacks/platform-stack";
+import { calledPairs, calledResource, GrantedStatement, grantedPairs, roleStatements } from "./support/least-privilege";
 import { LocalAws, startLocalAws } from "./support/local-aws";
 import { removedRecord, s3Event, s3Record } from "./support/s3-endpoint";
 
@@ -19,14 +20,8 @@ const run = promisify(execFile);
 // One synth: the stack's own bundle (exactly the index.js inside its zip) and its IAM grants.
 const app = Testing.app();
 const stack = new PlatformStack(app, dev, { guardrails: { log: () => {} } });
-const synthesized = JSON.parse(Testing.synth(stack)) as { data: { aws_iam_policy_document: Record<string, { statement: Statement[] }> } };
+const synthesized = JSON.parse(Testing.synth(stack)) as { data: { aws_iam_policy_document: Record<string, { statement: GrantedStatement[] }> } };
 const bundle = stack.profileUpdater.bundle;
-
-interface Statement {
-  sid: string;
-  actions: string[];
-  resources: string[];
-}
 
 let aws: LocalAws;
 beforeAll(async () => {
@@ -87,39 +82,13 @@ describe("the built profile-updater bundle", () => {
   }, 30_000);
 
   it("called exactly the actions the stack grants its role, resource by resource (least privilege)", () => {
-    const doc = Object.entries(synthesized.data.aws_iam_policy_document).find(([id]) => id.startsWith("profile-updater_role_policy-document"));
-    const statements = doc![1].statement;
     // The Lambda service itself uses these (logs, failure destination), not the handler's code:
     // NodejsFunction scopes them to its own log group and DLQ (asserted in its construct test).
     const platform = new Set(["WriteOwnLogs", "SendFailedEventsToDeadLetterQueue", "WriteXRayTraces"]);
-    const data = statements.filter((s) => !platform.has(s.sid));
-    for (const s of data) {
-      expect(s.actions.every((a) => !a.includes("*"))).toBe(true);
-      expect(s.resources.every((r) => r !== "*")).toBe(true);
-    }
-
-    // Both sides as "action on resource", with the stack's references and the local names mapped
-    // to the same resource descriptions.
-    const grantedResource = (arn: string): string => {
-      const table = /^\$\{aws_dynamodb_table\.profiles_table_[0-9A-F]{8}\.arn\}$/.exec(arn);
-      const objects = /^\$\{aws_s3_bucket\.uploads_bucket_[0-9A-F]{8}\.arn\}\/(.*)\*$/.exec(arn);
-      const bucket = /^\$\{aws_s3_bucket\.uploads_bucket_[0-9A-F]{8}\.arn\}$/.exec(arn);
-      if (table) return "profile table";
-      if (objects) return `uploads objects under "${objects[1]}"`;
-      if (bucket) return "uploads bucket";
-      return `unexpected resource ${arn}`;
-    };
-    const calledResource = (resource: string): string => {
-      if (resource === aws.tableName) return "profile table";
-      if (resource === aws.bucket) return "uploads bucket";
-      const key = resource.startsWith(`${aws.bucket}/`) ? resource.slice(aws.bucket.length + 1) : undefined;
-      if (key?.startsWith(PROFILE_PICTURES_PREFIX)) return `uploads objects under "${PROFILE_PICTURES_PREFIX}"`;
-      return `unexpected resource ${resource}`;
-    };
-    const granted = new Set(data.flatMap((s) => s.actions.flatMap((a) => s.resources.map((r) => `${a} on ${grantedResource(r)}`))));
-    const called = new Set(aws.recorder.observed().map((c) => `${c.action} on ${calledResource(c.resource)}`));
-    expect([...called].sort()).toEqual([...granted].sort());
-    expect([...granted].sort()).toEqual([
+    const granted = grantedPairs(roleStatements(synthesized.data, "profile-updater_role_policy-document").filter((s) => !platform.has(s.sid)));
+    const called = calledPairs(aws.recorder.observed(), calledResource(aws, [PROFILE_PICTURES_PREFIX]));
+    expect(called).toEqual(granted);
+    expect(granted).toEqual([
       "dynamodb:GetItem on profile table",
       "dynamodb:UpdateItem on profile table",
       's3:GetObject on uploads objects under "profile-pictures/"',

@@ -5,7 +5,7 @@ import dev from "../environments/dev";
 import prod from "../environments/prod";
 import { EnvironmentConfig } from "../environments/config";
 import { buildApp } from "../stacks/app";
-import { onlyResource, resourcesOf, synthEnvironment } from "./support/synth";
+import { idOf, onlyResource, resourcesOf, synthEnvironment } from "./support/synth";
 
 // Each stack is synthesized once for the whole file.
 const devStack = synthEnvironment(dev);
@@ -37,8 +37,9 @@ describe.each(both)("%s stack", (name, s) => {
     expect(Object.keys(s.tf.output ?? {}).sort()).toEqual(
       [
         "alarm_topic_arn",
-        "dashboard_url",
+        "artifacts_bucket_name",
         "cdn_distribution_id",
+        "dashboard_url",
         "db_endpoint",
         "db_master_secret_arn",
         "profile_table_name",
@@ -46,10 +47,12 @@ describe.each(both)("%s stack", (name, s) => {
         "profile_updater_function_name",
         "uploads_bucket_name",
         "vpc_id",
+        "web_app_artifact_key",
         "web_url",
       ].sort(),
     );
     expect(s.tf.output?.web_url.value).toMatch(/^https:\/\/\$\{aws_cloudfront_distribution\.[^.]+\.domain_name\}$/);
+    expect(s.tf.output?.web_app_artifact_key.value).toMatch(/^web-app\/[0-9a-f]{64}\/server\.js$/);
     expect(s.tf.output?.db_master_secret_arn.value).toMatch(/master_user_secret\[0\]\.secret_arn/);
   });
 
@@ -80,20 +83,47 @@ describe.each(both)("%s stack", (name, s) => {
     expect(egress).toEqual([expect.objectContaining({ security_group_id: `\${aws_security_group.${webGroup}.id}`, from_port: 5432 })]);
   });
 
-  it("grants the web server role get/put on the uploads bucket, reads of the DB secret and the profile table, nothing else", () => {
+  it("grants the web server role exactly the app's calls: its artifact, its S3 prefixes, HeadBucket, GetItem, IAM DB login as app, the master secret", () => {
     const docs = s.tf.data?.aws_iam_policy_document ?? {};
     const webPolicy = Object.entries(docs).find(([id]) => id.startsWith("web_role_policy-document"))?.[1] as {
       statement: { sid: string; actions: string[]; resources: string[] }[];
     };
-    const bucket = Object.keys(resourcesOf(s.tf, "aws_s3_bucket"))[0];
+    const uploads = idOf(s.tf, "aws_s3_bucket", "uploads/bucket");
+    const artifacts = idOf(s.tf, "aws_s3_bucket", "artifacts/bucket");
+    const db = idOf(s.tf, "aws_db_instance", "database/instance");
     expect(webPolicy.statement.map(({ sid, actions, resources }) => ({ sid, actions, resources }))).toEqual([
       { sid: "AgentPutMetrics", actions: ["cloudwatch:PutMetricData"], resources: ["*"] },
       { sid: "AgentWriteLogs", actions: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"], resources: [expect.stringMatching(/aws_cloudwatch_log_group\.web-agent/), expect.stringMatching(/:log-stream:\*$/)] },
-      { sid: "ReadUploads", actions: ["s3:GetObject"], resources: [`\${aws_s3_bucket.${bucket}.arn}/*`] },
-      { sid: "PutUploads", actions: ["s3:PutObject"], resources: [`\${aws_s3_bucket.${bucket}.arn}/*`] },
-      { sid: "ReadDatabaseMasterSecret", actions: ["secretsmanager:GetSecretValue"], resources: [expect.stringMatching(/master_user_secret\[0\]\.secret_arn/)] },
-      { sid: "ReadProfiles", actions: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"], resources: [expect.stringMatching(/^\$\{aws_dynamodb_table\.profiles_table_[0-9A-F]{8}\.arn\}$/)] },
+      { sid: "ReadArtifactsWebApp", actions: ["s3:GetObject"], resources: [`\${aws_s3_bucket.${artifacts}.arn}/web-app/*`] },
+      { sid: "ReadUploadsUploads", actions: ["s3:GetObject"], resources: [`\${aws_s3_bucket.${uploads}.arn}/uploads/*`] },
+      { sid: "PutUploadsUploads", actions: ["s3:PutObject"], resources: [`\${aws_s3_bucket.${uploads}.arn}/uploads/*`] },
+      { sid: "DeleteUploadsUploads", actions: ["s3:DeleteObject"], resources: [`\${aws_s3_bucket.${uploads}.arn}/uploads/*`] },
+      { sid: "ReadUploadsProfilePictures", actions: ["s3:GetObject", "s3:GetObjectVersion"], resources: [`\${aws_s3_bucket.${uploads}.arn}/profile-pictures/*`] },
+      { sid: "PutUploadsProfilePictures", actions: ["s3:PutObject"], resources: [`\${aws_s3_bucket.${uploads}.arn}/profile-pictures/*`] },
+      { sid: "ListUploads", actions: ["s3:ListBucket"], resources: [`\${aws_s3_bucket.${uploads}.arn}`] },
+      { sid: "ReadProfiles", actions: ["dynamodb:GetItem"], resources: [expect.stringMatching(/^\$\{aws_dynamodb_table\.profiles_table_[0-9A-F]{8}\.arn\}$/)] },
+      {
+        sid: "ConnectDatabaseAsApp",
+        actions: ["rds-db:connect"],
+        resources: [
+          `\${format("arn:%s:rds-db:%s:%s:dbuser:%s/%s", element(split(":", aws_db_instance.${db}.arn), 1), element(split(":", aws_db_instance.${db}.arn), 3), element(split(":", aws_db_instance.${db}.arn), 4), aws_db_instance.${db}.resource_id, "app")}`,
+        ],
+      },
+      { sid: "ReadDatabaseMasterSecret", actions: ["secretsmanager:GetSecretValue"], resources: [`\${aws_db_instance.${db}.master_user_secret[0].secret_arn}`] },
     ]);
+  });
+
+  it("the artifacts bucket is private (like the uploads bucket) and only the web server role may read it", () => {
+    const artifacts = idOf(s.tf, "aws_s3_bucket", "artifacts/bucket");
+    const onArtifacts = (type: string) => Object.values(resourcesOf(s.tf, type)).filter((r) => r.bucket === `\${aws_s3_bucket.${artifacts}.id}`);
+    expect(onArtifacts("aws_s3_bucket_public_access_block")).toHaveLength(1);
+    expect(onArtifacts("aws_s3_bucket_versioning")).toHaveLength(1);
+    expect(onArtifacts("aws_s3_bucket_server_side_encryption_configuration")).toHaveLength(1);
+    expect(onArtifacts("aws_s3_bucket_policy")).toHaveLength(1);
+    const readers = Object.entries(s.tf.data?.aws_iam_policy_document ?? {}).filter(([, doc]) =>
+      JSON.stringify(doc).includes(`aws_s3_bucket.${artifacts}.arn}/`) && !JSON.stringify(doc).includes('"Deny"'),
+    );
+    expect(readers.map(([id]) => id)).toEqual([expect.stringMatching(/^web_role_policy-document_/)]);
   });
 });
 
@@ -131,9 +161,12 @@ describe("dev and prod differ by their config", () => {
 
   it("prevent_destroy on stateful resources in prod only", () => {
     for (const type of ["aws_db_instance", "aws_s3_bucket", "aws_ebs_volume", "aws_dynamodb_table"]) {
-      expect(onlyResource(prodStack.tf, type).lifecycle).toEqual({ prevent_destroy: true });
-      expect(onlyResource(devStack.tf, type).lifecycle).toEqual({ prevent_destroy: false });
+      const lifecycles = (stack: typeof devStack) => Object.values(resourcesOf(stack.tf, type)).map((r) => r.lifecycle);
+      expect(lifecycles(prodStack)).toEqual(expect.arrayContaining([{ prevent_destroy: true }]));
+      expect(lifecycles(prodStack).every((l) => l.prevent_destroy === true)).toBe(true);
+      expect(lifecycles(devStack).every((l) => l.prevent_destroy === false)).toBe(true);
     }
+    expect(count(prodStack, "aws_s3_bucket")).toBe(2); // uploads, artifacts
   });
 
   it("flow logs and daily data-volume snapshots in prod only, with prod's log retention", () => {
@@ -158,7 +191,7 @@ describe("dev and prod differ by their config", () => {
     expect(onlyResource(devStack.tf, "aws_ebs_volume").size).toBe(10);
     expect(onlyResource(prodStack.tf, "aws_ebs_volume").size).toBe(50);
     const expiry = (s: typeof devStack) =>
-      onlyResource(s.tf, "aws_s3_bucket_lifecycle_configuration").rule.find((r: { id: string }) => r.id === "expire-noncurrent-versions")
+      resourcesOf(s.tf, "aws_s3_bucket_lifecycle_configuration")[idOf(s.tf, "aws_s3_bucket_lifecycle_configuration", "uploads/lifecycle")].rule.find((r: { id: string }) => r.id === "expire-noncurrent-versions")
         .noncurrent_version_expiration[0].noncurrent_days;
     expect([expiry(devStack), expiry(prodStack)]).toEqual([7, 90]);
   });

@@ -7,9 +7,10 @@ import { compile, deterministicZip, toolVersions } from "./bundle-compile";
 export { deterministicZip } from "./bundle-compile";
 
 /**
- * Synth-time bundling of a Lambda handler: esbuild (in memory) -> SWC minify -> index.js +
- * index.js.map -> a deterministic zip, the same bytes on every machine and every run for the same
- * sources (bundle-compile.ts), reused across processes while nothing changed (bundle-cache.ts).
+ * Synth-time bundling of a Node.js entry (a Lambda handler, or the web app, whose index.js ships
+ * as is: see PlatformStack): esbuild (in memory) -> SWC minify -> index.js + index.js.map -> a
+ * deterministic zip, the same bytes on every machine and every run for the same sources
+ * (bundle-compile.ts), reused across processes while nothing changed (bundle-cache.ts).
  *
  * Deterministic because: esbuild runs with `write: false` and `absWorkingDir` = project root and a
  * virtual outfile at that root, so source-map paths are root-relative ("functions/x/index.ts");

@@ -1,6 +1,7 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { Construct } from "constructs";
 import { ServiceRole } from "./service-role";
+import { BootScript } from "./user-data";
 
 export interface CloudWatchAgentProps {
   /** Log group name, e.g. "/webplatform-dev/web". */
@@ -108,6 +109,14 @@ export class CloudWatchAgent extends Construct {
       'install_cloudwatch_agent || echo "CloudWatch agent setup failed; app logs and host metrics are not shipped" | tee /dev/console >&2 || true',
       "",
     ].join("\n");
+  }
+
+  /**
+   * The set-up as its own cloud-init part, named to run before the data volume's (10-...): the
+   * agent ships the boot log even when the data volume is refused.
+   */
+  get bootScript(): BootScript {
+    return { filename: "05-cloudwatch-agent.sh", script: `#!/bin/bash\n${this.userData}` };
   }
 
   /** Dimensions of the agent's memory metric for an instance. */

@@ -2,7 +2,9 @@ import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { DbEventSubscription } from "@cdktf/provider-aws/lib/db-event-subscription";
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { pascalCase } from "./names";
 import { SecurityGroup } from "./security-group";
 import { ServiceRole } from "./service-role";
 
@@ -46,6 +48,8 @@ export class Database extends Construct {
   readonly instance: DbInstance;
   readonly securityGroup: SecurityGroup;
   readonly parameterGroup: DbParameterGroup;
+  /** The initial database's name. */
+  readonly databaseName: string;
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
@@ -70,6 +74,7 @@ export class Database extends Construct {
       ],
       lifecycle: { createBeforeDestroy: true },
     });
+    this.databaseName = props.databaseName ?? "app";
     const finalSnapshot = props.finalSnapshot ?? true;
     const performanceInsights = props.performanceInsights ?? true;
     this.instance = new DbInstance(this, "instance", {
@@ -81,7 +86,7 @@ export class Database extends Construct {
       maxAllocatedStorage: props.maxAllocatedStorageGiB,
       storageType: "gp3",
       storageEncrypted: true,
-      dbName: props.databaseName ?? "app",
+      dbName: this.databaseName,
       username: "app_admin",
       manageMasterUserPassword: true,
       iamDatabaseAuthenticationEnabled: true,
@@ -134,6 +139,25 @@ export class Database extends Construct {
       eventCategories: [...categories],
       enabled: true,
     });
+  }
+
+  /**
+   * Lets `role` log in as the database user `user` with IAM database authentication
+   * (rds-db:connect on that one user of this instance). The user must exist in PostgreSQL with
+   * the `rds_iam` role; the app's migrations create it.
+   */
+  grantConnect(role: ServiceRole, user: string): void {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(user)) throw new Error(`${this.node.path}: database user "${user}" must be a lowercase PostgreSQL identifier`);
+    role.addToPolicy({ sid: pascalCase(`connect ${this.node.id} as ${user}`), actions: ["rds-db:connect"], resources: [this.dbUserArn(user)] });
+  }
+
+  /**
+   * `arn:<partition>:rds-db:<region>:<account>:dbuser:<DbiResourceId>/<user>`, with partition,
+   * region and account taken from the instance's own ARN (no AWS call at plan time).
+   */
+  dbUserArn(user: string): string {
+    const arnPart = (index: number) => Fn.element(Fn.split(":", this.instance.arn), index);
+    return Fn.format("arn:%s:rds-db:%s:%s:dbuser:%s/%s", [arnPart(1), arnPart(3), arnPart(4), this.instance.resourceId, user]);
   }
 
   /** Lets `role` read the master credentials secret (secretsmanager:GetSecretValue on that secret). */

@@ -7,6 +7,8 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Construct } from "constructs";
+import { pascalCase } from "./names";
+import { ServiceRole } from "./service-role";
 
 export interface PrivateBucketProps {
   /** Exact bucket name (global across AWS). Give this or `namePrefix`. */
@@ -21,11 +23,22 @@ export interface PrivateBucketProps {
   readonly preventDestroy?: boolean;
 }
 
+export interface ReadGrantOptions {
+  /** Also s3:GetObjectVersion: reads of a given version (`?versionId=`, e.g. presigned). Default false. */
+  readonly versions?: boolean;
+}
+
+export interface PutGrantOptions {
+  /** Also s3:AbortMultipartUpload, for writers that upload in parts and clean up after a failure. Default false. */
+  readonly abortMultipartUpload?: boolean;
+}
+
 /**
  * An S3 bucket nobody outside the account can reach: all four public-access blocks,
  * BucketOwnerEnforced (ACLs off), versioned, SSE-KMS with the AWS managed key and a bucket key,
  * a policy denying any request without TLS 1.2+, and lifecycle clean-up of incomplete multipart
- * uploads and old versions. Never force-destroyed.
+ * uploads and old versions. Never force-destroyed. Access is granted per role and per key prefix
+ * (`grantRead`, `grantPut`, `grantDelete`, `grantList`): the bucket policy itself allows nothing.
  */
 export class PrivateBucket extends Construct {
   readonly bucket: S3Bucket;
@@ -115,5 +128,34 @@ export class PrivateBucket extends Construct {
   /** ARN of the objects under `prefix` ("" = every object). */
   arnForObjects(prefix = ""): string {
     return `${this.bucket.arn}/${prefix}*`;
+  }
+
+  /** Lets `role` read objects (s3:GetObject, which also allows HeadObject) under `prefix`. */
+  grantRead(role: ServiceRole, prefix = "", options: ReadGrantOptions = {}): void {
+    const actions = ["s3:GetObject", ...(options.versions ? ["s3:GetObjectVersion"] : [])];
+    role.addToPolicy({ sid: this.sid("Read", prefix), actions, resources: [this.arnForObjects(prefix)] });
+  }
+
+  /** Lets `role` write objects (s3:PutObject, which also covers multipart uploads) under `prefix`. */
+  grantPut(role: ServiceRole, prefix = "", options: PutGrantOptions = {}): void {
+    const actions = ["s3:PutObject", ...(options.abortMultipartUpload ? ["s3:AbortMultipartUpload"] : [])];
+    role.addToPolicy({ sid: this.sid("Put", prefix), actions, resources: [this.arnForObjects(prefix)] });
+  }
+
+  /** Lets `role` delete objects (s3:DeleteObject: the current version; in a versioned bucket a delete marker) under `prefix`. */
+  grantDelete(role: ServiceRole, prefix = ""): void {
+    role.addToPolicy({ sid: this.sid("Delete", prefix), actions: ["s3:DeleteObject"], resources: [this.arnForObjects(prefix)] });
+  }
+
+  /**
+   * Lets `role` list keys (s3:ListBucket on this bucket). Besides listing, this decides how S3
+   * answers a read of a missing key: 404 with it, 403 without (HeadObject API reference).
+   */
+  grantList(role: ServiceRole): void {
+    role.addToPolicy({ sid: this.sid("List", ""), actions: ["s3:ListBucket"], resources: [this.bucket.arn] });
+  }
+
+  private sid(verb: string, prefix: string): string {
+    return pascalCase(`${verb} ${this.node.id} ${prefix}`);
   }
 }

@@ -2,9 +2,7 @@ import { S3BucketCorsConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-cor
 import { S3BucketNotification, S3BucketNotificationLambdaFunction } from "@cdktf/provider-aws/lib/s3-bucket-notification";
 import { dependable, ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { pascalCase } from "./names";
 import { PrivateBucket } from "./private-bucket";
-import { ServiceRole } from "./service-role";
 
 /** A Lambda function S3 can notify (NodejsFunction is one). */
 export interface NotificationTarget {
@@ -38,8 +36,8 @@ export interface UploadsBucketProps {
 
 /**
  * The bucket for user uploads: a PrivateBucket (no public access, versioned, SSE-KMS, TLS-only,
- * lifecycle clean-up) plus CORS for browser uploads, per-role and per-prefix grants
- * (`grantRead` / `grantPut`) and Lambda notifications (`addEventNotification`).
+ * lifecycle clean-up, per-role and per-prefix grants) plus CORS for browser uploads and Lambda
+ * notifications (`addEventNotification`).
  */
 export class UploadsBucket extends PrivateBucket {
   private notification?: S3BucketNotification;
@@ -69,24 +67,6 @@ export class UploadsBucket extends PrivateBucket {
     }
   }
 
-  /** Lets `role` read objects (s3:GetObject, which also allows HeadObject) under `prefix`. */
-  grantRead(role: ServiceRole, prefix = ""): void {
-    role.addToPolicy({ sid: this.sid("Read", prefix), actions: ["s3:GetObject"], resources: [this.arnForObjects(prefix)] });
-  }
-
-  /** Lets `role` write objects (s3:PutObject) under `prefix`. */
-  grantPut(role: ServiceRole, prefix = ""): void {
-    role.addToPolicy({ sid: this.sid("Put", prefix), actions: ["s3:PutObject"], resources: [this.arnForObjects(prefix)] });
-  }
-
-  /**
-   * Lets `role` list keys (s3:ListBucket on this bucket). Besides listing, this decides how S3
-   * answers a read of a missing key: 404 with it, 403 without (HeadObject API reference).
-   */
-  grantList(role: ServiceRole): void {
-    role.addToPolicy({ sid: this.sid("List", ""), actions: ["s3:ListBucket"], resources: [this.bucket.arn] });
-  }
-
   /**
    * Invokes `target` for the given events (S3 allows one notification configuration per bucket:
    * every call adds to it). The invoke permission is created first (`depends_on`), because S3
@@ -106,9 +86,5 @@ export class UploadsBucket extends PrivateBucket {
     }
     this.notification.putLambdaFunction([...this.lambdaNotifications]);
     this.notification.dependsOn = [...(this.notification.dependsOn ?? []), dependable(permission)];
-  }
-
-  private sid(verb: string, prefix: string): string {
-    return pascalCase(`${verb} ${this.node.id} ${prefix}`);
   }
 }

@@ -1,11 +1,13 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Fn, TerraformOutput, TerraformStack } from "cdktf";
+import { dependable, Fn, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { join } from "path";
 import { EnvironmentConfig } from "../environments/config";
 import { AlarmTopic } from "../constructs/alarm-topic";
-import { CloudWatchAgent } from "../constructs/cloudwatch-agent";
+import { ArtifactsBucket } from "../constructs/artifacts-bucket";
 import { Budget } from "../constructs/budget";
+import { Bundle, bundleNodejsFunction } from "../constructs/bundle";
+import { CloudWatchAgent } from "../constructs/cloudwatch-agent";
 import { Database } from "../constructs/database";
 import { Monitoring } from "../constructs/monitoring";
 import { EdgeAccessLogs } from "../constructs/edge-access-logs";
@@ -17,6 +19,7 @@ import { ProfileTable } from "../constructs/profile-table";
 import { UploadsBucket } from "../constructs/uploads-bucket";
 import { VolumeSnapshots } from "../constructs/volume-snapshots";
 import { TRUST_PROXY_BEHIND_EDGE, WebEdge } from "../constructs/web-edge";
+import { WEB_APP_PATHS } from "../constructs/web-app-user-data";
 import { WebServer } from "../constructs/web-server";
 import { applyGuardrails, GuardrailOptions } from "../policies";
 import { configureBackend } from "./backend";
@@ -32,15 +35,24 @@ export interface PlatformStackOptions {
   readonly offline?: boolean;
   /** Where the guardrail summary goes (default stdout), for tests. */
   readonly guardrails?: GuardrailOptions;
+  /** The web app's entry. Default web/server.ts; tests pass a changed app to show a roll-out. */
+  readonly webAppEntry?: string;
 }
 
 /** Where the web app puts profile pictures: `profile-pictures/<userId>/<fileName>` (DESIGN contract). */
 export const PROFILE_PICTURES_PREFIX = "profile-pictures/";
+/** Where the web app puts other uploads: `uploads/<userId>/...` (DESIGN contract). */
+export const UPLOADS_PREFIX = "uploads/";
+/** The database role the web app logs in as (IAM authentication); its migrations create it. */
+export const WEB_APP_DB_USER = "app";
 const PROFILE_UPDATER_ENTRY = join(__dirname, "..", "functions", "profile-updater", "index.ts");
+const WEB_APP_ENTRY = join(__dirname, "..", "web", "server.ts");
+const WEB_APP_BUILD = join(__dirname, "..", ".build", "web-app");
 
 /**
- * One environment: network, web server with data volume, database and uploads bucket (web tier),
- * and the profile flow (uploads under profile-pictures/ -> Lambda -> DynamoDB).
+ * One environment: network, web server with data volume running the web app (bundle shipped
+ * through the artifacts bucket), database and uploads bucket (web tier), and the profile flow
+ * (uploads under profile-pictures/ -> Lambda -> DynamoDB).
  */
 export class PlatformStack extends TerraformStack {
   readonly network: Network;
@@ -51,6 +63,9 @@ export class PlatformStack extends TerraformStack {
   readonly trustProxy: string = TRUST_PROXY_BEHIND_EDGE;
   readonly database: Database;
   readonly uploads: UploadsBucket;
+  readonly artifacts: ArtifactsBucket;
+  /** The web app's esbuild bundle (`scriptPath` is exactly the file uploaded as the artifact). */
+  readonly webAppBundle: Bundle;
   readonly profiles: ProfileTable;
   readonly profileUpdater: NodejsFunction;
   readonly alarmTopic: AlarmTopic;
@@ -109,6 +124,47 @@ export class PlatformStack extends TerraformStack {
       preventDestroy: env.preventDestroy,
     });
 
+    this.database = new Database(this, "database", {
+      name: `${name}-postgres`,
+      vpcId: this.network.vpc.id,
+      subnetIds: this.network.databaseSubnets.map((s) => s.id),
+      engineMajorVersion: env.database.engineMajorVersion,
+      instanceClass: env.database.instanceClass,
+      allocatedStorageGiB: env.database.allocatedStorageGiB,
+      maxAllocatedStorageGiB: env.database.maxAllocatedStorageGiB,
+      multiAz: env.database.multiAz,
+      backupRetentionDays: env.database.backupRetentionDays,
+      deletionProtection: env.database.deletionProtection,
+      finalSnapshot: env.database.finalSnapshot,
+      performanceInsights: env.database.performanceInsights,
+      preventDestroy: env.preventDestroy,
+    });
+
+    this.profiles = new ProfileTable(this, "profiles", {
+      name: `${name}-profiles`,
+      deletionProtection: env.profiles.tableDeletionProtection,
+      preventDestroy: env.preventDestroy,
+    });
+
+    // The web app: built at synth (cached like the Lambda's), shipped content-addressed.
+    this.artifacts = new ArtifactsBucket(this, "artifacts", {
+      namePrefix: `${name}-artifacts-`,
+      noncurrentVersionExpirationDays: env.uploads.noncurrentVersionExpirationDays,
+      preventDestroy: env.preventDestroy,
+    });
+    const webAppEntry = options.webAppEntry ?? WEB_APP_ENTRY;
+    this.webAppBundle = bundleNodejsFunction({
+      entry: webAppEntry,
+      // One build folder per entry (another entry, e.g. a test's, builds next to it).
+      ...(webAppEntry === WEB_APP_ENTRY ? { name: "web-app", outDir: WEB_APP_BUILD } : {}),
+      sourceMap: false,
+    });
+    const webApp = this.artifacts.addArtifact("web-app", {
+      file: this.webAppBundle.scriptPath,
+      prefix: "web-app/",
+      name: "server.js",
+      contentType: "text/javascript",
+    });
     this.webServer = new WebServer(this, "web", {
       name: `${name}-web`,
       vpcId: this.network.vpc.id,
@@ -124,12 +180,52 @@ export class PlatformStack extends TerraformStack {
       appIngressPrefixListIds: [edge.originFacingPrefixListId],
       detailedMonitoring: env.web.detailedMonitoring,
       preventDestroy: env.preventDestroy,
-      bootPrelude: [agent.userData],
       dataVolumeFinalSnapshot: env.web.dataVolumeFinalSnapshot,
+      bootScripts: [agent.bootScript],
+      app: {
+        region: env.region,
+        artifactBucket: this.artifacts.name,
+        artifactKey: webApp.key,
+        artifactSha256: webApp.sha256,
+        // The web app contract's variables (DESIGN.md); PORT comes from the web server (8080).
+        environment: {
+          AWS_REGION: env.region,
+          UPLOADS_BUCKET: this.uploads.name,
+          PROFILE_TABLE_NAME: this.profiles.name,
+          DB_HOST: this.database.address,
+          DB_PORT: String(Database.PORT),
+          DB_NAME: this.database.databaseName,
+          DB_SSL: "verify-full",
+          DB_USER: WEB_APP_DB_USER,
+          DB_AUTH: "iam",
+          DB_MIGRATION_SECRET_ARN: this.database.masterSecretArn,
+          TMP_DIR: WEB_APP_PATHS.tmpDir,
+          SESSION_SECRET_FILE: WEB_APP_PATHS.sessionSecretFile,
+          // Only the edge reaches the app port: its X-Forwarded-Proto (viewer used HTTPS) is trusted.
+          TRUST_PROXY: this.trustProxy,
+        },
+      },
     });
-    agent.grantTo(this.webServer.role);
-    this.uploads.grantRead(this.webServer.role);
-    this.uploads.grantPut(this.webServer.role);
+    this.database.allowConnectionsFrom(this.webServer.securityGroup, "PostgreSQL from the web server");
+    // Exactly what the app calls (__tests__/web-app.bundle.test.ts proves the S3 and DynamoDB part
+    // with the bundle): uploads (put, presigned get, delete when its metadata insert fails), profile
+    // pictures (put, presigned get of the accepted version, or of the key for items without one),
+    // HeadBucket in /healthz (s3:ListBucket), the profile item (GetItem); IAM login as the app role,
+    // the master secret for migrations. The artifact is read by the boot script.
+    const webRole = this.webServer.role;
+    this.artifacts.grantRead(webRole, "web-app/");
+    this.uploads.grantRead(webRole, UPLOADS_PREFIX);
+    this.uploads.grantPut(webRole, UPLOADS_PREFIX);
+    this.uploads.grantDelete(webRole, UPLOADS_PREFIX);
+    this.uploads.grantRead(webRole, PROFILE_PICTURES_PREFIX, { versions: true });
+    this.uploads.grantPut(webRole, PROFILE_PICTURES_PREFIX);
+    this.uploads.grantList(webRole);
+    this.profiles.grantReadData(webRole, ["GetItem"]);
+    this.database.grantConnect(webRole, WEB_APP_DB_USER);
+    this.database.grantSecretRead(webRole);
+    // The instance boots only once its artifact and its grants exist (the boot script downloads).
+    this.webServer.instance.dependsOn = [dependable(webApp.object), dependable(webRole.policy!)];
+    agent.grantTo(webRole);
 
     const certificate =
       edge.domain?.hostedZoneId !== undefined
@@ -155,6 +251,7 @@ export class PlatformStack extends TerraformStack {
       new EdgeAccessLogs(this, "edge-logs", { name: `${name}-web`, distributionArn: this.edge.arn, provider: usEast1!, retentionDays: env.logRetentionDays });
     }
 
+
     if (env.web.dataVolumeSnapshots) {
       new VolumeSnapshots(this, "web-data-snapshots", {
         name: `${name}-web-data`,
@@ -164,29 +261,6 @@ export class PlatformStack extends TerraformStack {
       });
     }
 
-    this.database = new Database(this, "database", {
-      name: `${name}-postgres`,
-      vpcId: this.network.vpc.id,
-      subnetIds: this.network.databaseSubnets.map((s) => s.id),
-      engineMajorVersion: env.database.engineMajorVersion,
-      instanceClass: env.database.instanceClass,
-      allocatedStorageGiB: env.database.allocatedStorageGiB,
-      maxAllocatedStorageGiB: env.database.maxAllocatedStorageGiB,
-      multiAz: env.database.multiAz,
-      backupRetentionDays: env.database.backupRetentionDays,
-      deletionProtection: env.database.deletionProtection,
-      finalSnapshot: env.database.finalSnapshot,
-      performanceInsights: env.database.performanceInsights,
-      preventDestroy: env.preventDestroy,
-    });
-    this.database.allowConnectionsFrom(this.webServer.securityGroup, "PostgreSQL from the web server");
-    this.database.grantSecretRead(this.webServer.role);
-
-    this.profiles = new ProfileTable(this, "profiles", {
-      name: `${name}-profiles`,
-      deletionProtection: env.profiles.tableDeletionProtection,
-      preventDestroy: env.preventDestroy,
-    });
     const updater = env.profiles.updater;
     this.profileUpdater = new NodejsFunction(this, "profile-updater", {
       name: `${name}-profile-updater`,
@@ -215,7 +289,6 @@ export class PlatformStack extends TerraformStack {
       prefix: PROFILE_PICTURES_PREFIX,
       sourceAccount: env.allowedAccountIds?.length === 1 ? env.allowedAccountIds[0] : undefined,
     });
-    this.profiles.grantReadData(this.webServer.role);
 
     // Operations: every alarm notifies the topic; the dashboard is drawn from the same alarms.
     this.database.notifyEvents(this.alarmTopic.arn);
@@ -238,6 +311,8 @@ export class PlatformStack extends TerraformStack {
     new TerraformOutput(this, "web_url", { value: this.edge.url, description: "URL of the web app (HTTPS through CloudFront)" });
     new TerraformOutput(this, "cdn_distribution_id", { value: this.edge.distribution.id, description: "CloudFront distribution in front of the web app (for cache invalidations)" });
     new TerraformOutput(this, "uploads_bucket_name", { value: this.uploads.name, description: "Bucket for user uploads" });
+    new TerraformOutput(this, "artifacts_bucket_name", { value: this.artifacts.name, description: "Bucket of deployable artifacts (the web app bundle)" });
+    new TerraformOutput(this, "web_app_artifact_key", { value: webApp.key, description: "Key of the running web app bundle (web-app/<sha256>/server.js)" });
     new TerraformOutput(this, "db_endpoint", { value: this.database.address, description: "PostgreSQL host name (port 5432, TLS required)" });
     new TerraformOutput(this, "db_master_secret_arn", { value: this.database.masterSecretArn, description: "Secrets Manager ARN of the master credentials" });
     new TerraformOutput(this, "profile_table_name", { value: this.profiles.name, description: "DynamoDB table of user profiles" });

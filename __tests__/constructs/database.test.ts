@@ -77,6 +77,30 @@ describe("Database", () => {
     ]);
   });
 
+  it("grants IAM database login (rds-db:connect) as one database user of this instance, ARN built from the instance's own ARN", () => {
+    const { tf: granted } = synthConstructs((scope) => {
+      const db = new Database(scope, "db", props);
+      db.grantConnect(new ServiceRole(scope, "app", { name: "app", description: "app", servicePrincipal: "ec2.amazonaws.com" }), "app");
+    });
+    const db = Object.keys(resourcesOf(granted, "aws_db_instance"))[0];
+    const doc = Object.entries(granted.data?.aws_iam_policy_document ?? {}).find(([id]) => id.startsWith("app_policy-document"))?.[1] as {
+      statement: { sid: string; actions: string[]; resources: string[] }[];
+    };
+    const part = (i: number) => `element(split(":", aws_db_instance.${db}.arn), ${i})`;
+    expect(doc.statement).toEqual([
+      expect.objectContaining({
+        sid: "ConnectDbAsApp",
+        actions: ["rds-db:connect"],
+        resources: [`\${format("arn:%s:rds-db:%s:%s:dbuser:%s/%s", ${part(1)}, ${part(3)}, ${part(4)}, aws_db_instance.${db}.resource_id, "app")}`],
+      }),
+    ]);
+    expect(() =>
+      synthConstructs((scope) => {
+        new Database(scope, "db", props).grantConnect(new ServiceRole(scope, "r", { name: "r", description: "r", servicePrincipal: "ec2.amazonaws.com" }), "App; DROP");
+      }),
+    ).toThrow(/database user "App; DROP" must be a lowercase PostgreSQL identifier/);
+  });
+
   it("turns off the protections only when asked", () => {
     const relaxed = onlyResource(
       synthConstructs((scope) => new Database(scope, "db", { ...props, multiAz: false, deletionProtection: false, finalSnapshot: false, performanceInsights: false })).tf,

@@ -2,7 +2,7 @@ import { execFileSync } from "child_process";
 import { EbsVolume } from "@cdktf/provider-aws/lib/ebs-volume";
 import { VolumeAttachment } from "@cdktf/provider-aws/lib/volume-attachment";
 import { dataVolumeUserData } from "../../constructs/data-volume-user-data";
-import { WebServer, WebServerProps } from "../../constructs/web-server";
+import { WebServer, WebServerApp, WebServerProps } from "../../constructs/web-server";
 import { onlyResource, ref, resourcesOf, synthConstructs } from "../support/synth";
 
 const props: WebServerProps = {
@@ -111,6 +111,48 @@ describe("WebServer", () => {
     for (const production of ["DATAVOL_MOUNT_POINT /data)", "DATAVOL_FSTAB /etc/fstab)", "DATAVOL_WAIT_ATTEMPTS 120)", "DATAVOL_WAIT_SECONDS 5)", " /dev/sdf /dev/xvdf"]) {
       expect(template.user_data).toContain(production);
     }
+  });
+
+  it("replaces the instance on any new launch template version (the data volume is not tied to it)", () => {
+    const instance = onlyResource(tf, "aws_instance");
+    const templateId = Object.keys(resourcesOf(tf, "aws_launch_template"))[0];
+    expect(instance.lifecycle).toEqual({ replace_triggered_by: [`aws_launch_template.${templateId}.latest_version`] });
+    expect(instance.launch_template).toEqual({
+      id: ref("aws_launch_template", templateId),
+      version: `\${tostring(aws_launch_template.${templateId}.latest_version)}`,
+    });
+    expect(onlyResource(tf, "aws_ebs_volume")).not.toHaveProperty("lifecycle.replace_triggered_by");
+    expect(JSON.stringify(onlyResource(tf, "aws_ebs_volume"))).not.toContain("aws_instance.");
+  });
+});
+
+describe("WebServer with the web app", () => {
+  const app: WebServerApp = {
+    region: "eu-west-1",
+    artifactBucket: "artifacts-bucket",
+    artifactKey: `web-app/${"c".repeat(64)}/server.js`,
+    artifactSha256: "c".repeat(64),
+    environment: { AWS_REGION: "eu-west-1", DB_AUTH: "iam" },
+  };
+  const { tf } = synth({ app, appPort: 9090 });
+  const userData = onlyResource(tf, "aws_launch_template").user_data as string;
+
+  it("boots with a cloud-init multipart: the data volume script, then the web app's", () => {
+    const first = userData.indexOf('filename=\\"10-data-volume.sh\\"');
+    const second = userData.indexOf('filename=\\"20-web-app.sh\\"');
+    expect(first).toBeGreaterThan(0);
+    expect(second).toBeGreaterThan(first);
+    expect(userData).toContain("multipart/mixed");
+  });
+
+  it("tells the app its port (PORT) and opens only that port", () => {
+    expect(userData).toContain("\\nPORT=9090\\n");
+    expect(userData).toContain(`ARTIFACT_SHA256='${app.artifactSha256}'`);
+    expect(Object.values(resourcesOf(tf, "aws_vpc_security_group_ingress_rule")).map((r) => r.from_port)).toEqual([9090]);
+  });
+
+  it("refuses a PORT in the app's environment (the server owns it)", () => {
+    expect(() => synth({ app: { ...app, environment: { PORT: "80" } } })).toThrow(/PORT is set by the web server/);
   });
 });
 

@@ -108,6 +108,9 @@ function sgRule(spec: Omit<Rule, "evaluate">, direction: SgRule["direction"], vi
 }
 
 /** Database and cache ports: never reachable from the internet. */
+/** Plaintext HTTP: the standard port and the web app's port (8080, served without TLS). */
+const HTTP_PORTS = [80, 8080];
+
 const DATA_PORTS: Record<number, string> = {
   1433: "SQL Server", 1521: "Oracle", 3306: "MySQL/MariaDB", 5432: "PostgreSQL", 5439: "Redshift",
   6379: "Redis", 9200: "OpenSearch", 11211: "Memcached", 27017: "MongoDB/DocumentDB",
@@ -180,14 +183,14 @@ export const securityGroupRules: readonly Rule[] = [
       id: "WP-SG-005",
       service: "Security groups",
       severity: "warning",
-      title: "No plaintext HTTP (80) from 0.0.0.0/0 or ::/0",
-      explanation: "Browsers send sign-up data in clear text over port 80; serve HTTPS (443) and only redirect 80.",
-      fix: "Terminate TLS (ALB + ACM certificate, or TLS on the instance) and keep 80 only as a redirect to 443.",
+      title: "No plaintext HTTP (80, 8080) from 0.0.0.0/0 or ::/0",
+      explanation: "Browsers send sign-up data in clear text over HTTP (80, or the app port 8080 served directly); serve HTTPS (443) and only redirect 80.",
+      fix: "Terminate TLS in front of the app (CloudFront or ALB + ACM certificate) and open the app port only to it; keep 80 only as a redirect to 443.",
       checkov: ["CKV_AWS_260"],
       cdkNag: [],
     },
     "ingress",
-    (r) => (fromWorld(r).length > 0 && !allTraffic(r) && covers(r, 80) ? `HTTP (${ports(r)}) open to ${fromWorld(r).join(", ")}` : undefined),
+    (r) => (fromWorld(r).length > 0 && !allTraffic(r) && HTTP_PORTS.some((p) => covers(r, p)) ? `HTTP (${ports(r)}) open to ${fromWorld(r).join(", ")}` : undefined),
   ),
   custom(
     {
