@@ -58,12 +58,16 @@ describe("dev: a public origin without NAT, no WAF, no access logs", () => {
     expect(resourcesOf(devStack.tf, "aws_cloudfront_vpc_origin")).toEqual({});
   });
 
-  it("has no WAF, no access logs and so no us-east-1 provider", () => {
+  it("has no WAF and no access logs (its us-east-1 provider carries only the edge's 5xx alarm)", () => {
     expect(cdn).not.toHaveProperty("web_acl_id");
     for (const type of ["aws_wafv2_web_acl", "aws_cloudwatch_log_delivery_source", "aws_cloudwatch_log_delivery", "aws_acm_certificate"]) {
       expect(resourcesOf(devStack.tf, type)).toEqual({});
     }
-    expect(devStack.tf.provider.aws).toHaveLength(1);
+    expect(devStack.tf.provider.aws.map((p) => p.alias ?? "default")).toEqual(["default", "us_east_1"]);
+    const inUsEast1 = Object.entries(devStack.tf.resource).flatMap(([type, byId]) =>
+      Object.values(byId).filter((r) => (r as { provider?: string }).provider === "aws.us_east_1").map(() => type),
+    );
+    expect([...new Set(inUsEast1)].sort()).toEqual(["aws_cloudwatch_metric_alarm", "aws_kms_alias", "aws_kms_key", "aws_sns_topic", "aws_sns_topic_policy"]);
   });
 });
 

@@ -28,17 +28,20 @@ const ALARM_IDS = [
   "db-cpu", "db-free-storage", "db-free-memory", "db-connections",
   "lambda-errors", "lambda-throttles", "lambda-duration", "lambda-events-dropped", "lambda-event-age",
   "ddb-throttled-updateitem", "ddb-throttled-getitem",
+  "edge-5xx",
 ];
 const GIB = 1024 ** 3;
 
 type Alarm = Record<string, any>;
 const alarmsOf = (tf: (typeof stacks)[number][2]["tf"]) => Object.entries(resourcesOf(tf, "aws_cloudwatch_metric_alarm")) as [string, Alarm][];
-const topicRef = (tf: (typeof stacks)[number][2]["tf"]) => `\${aws_sns_topic.${Object.keys(resourcesOf(tf, "aws_sns_topic"))[0]}.arn}`;
+/** A reference to the environment's main alarm topic ("alarm-topic"), or the edge's twin in us-east-1 ("edge-alarm-topic"). */
+const topicRef = (tf: (typeof stacks)[number][2]["tf"], id = "alarm-topic") =>
+  `\${aws_sns_topic.${Object.keys(resourcesOf(tf, "aws_sns_topic")).find((k) => new RegExp(`^${id}_[0-9A-F]{8}$`).test(k))}.arn}`;
 
 describe.each(stacks)("%s: alarm topic", (name, env, s) => {
   it("is encrypted with its own rotating KMS key and refuses requests without TLS", () => {
     expect(s.json).toHaveResourceWithProperties(SnsTopic, { name: `webplatform-${name}-alarms` });
-    const topic = onlyResource(s.tf, "aws_sns_topic");
+    const topic = Object.values(resourcesOf(s.tf, "aws_sns_topic")).find((t) => t.name === `webplatform-${name}-alarms`)!;
     expect(topic.kms_master_key_id).toMatch(/^\$\{aws_kms_key\..+\.arn\}$/);
     expect(Object.values(resourcesOf(s.tf, "aws_kms_key")).some((k) => k.enable_key_rotation === true && String(k.description).includes("alarm topic"))).toBe(true);
     const policy = Object.entries(s.tf.data?.aws_iam_policy_document ?? {}).find(([id]) => id.startsWith("alarm-topic_topic-policy"))![1] as { statement: any[] };
@@ -49,10 +52,18 @@ describe.each(stacks)("%s: alarm topic", (name, env, s) => {
     expect(publishers.principals[0].identifiers).toEqual(["cloudwatch.amazonaws.com", "events.rds.amazonaws.com"]);
   });
 
-  it("has exactly the subscriptions of the environment's config", () => {
+  it("has exactly the subscriptions of the environment's config, on the topic and on its us-east-1 twin", () => {
     const subscriptions = Object.values(resourcesOf(s.tf, "aws_sns_topic_subscription"));
-    expect(subscriptions.map((x) => [x.protocol, x.endpoint])).toEqual(env.operations.alarmEmails.map((e) => ["email", e]));
-    for (const sub of subscriptions) expect(sub.topic_arn).toBe(topicRef(s.tf));
+    const on = (topic: string) => subscriptions.filter((x) => x.topic_arn === topic).map((x) => [x.protocol, x.endpoint]);
+    expect(on(topicRef(s.tf))).toEqual(env.operations.alarmEmails.map((e) => ["email", e]));
+    expect(on(topicRef(s.tf, "edge-alarm-topic"))).toEqual(env.operations.alarmEmails.map((e) => ["email", e]));
+    expect(subscriptions).toHaveLength(2 * env.operations.alarmEmails.length);
+  });
+
+  it("has a twin topic in us-east-1 for the edge's alarm (an alarm notifies only a topic of its region)", () => {
+    const twin = Object.values(resourcesOf(s.tf, "aws_sns_topic")).find((t) => t.name === `webplatform-${name}-edge-alarms`)!;
+    expect(twin.provider).toBe("aws.us_east_1");
+    expect(twin.kms_master_key_id).toMatch(/^\$\{aws_kms_key\.edge-alarm-topic_key_[0-9A-F]{8}\.arn\}$/);
   });
 });
 
@@ -65,7 +76,7 @@ describe.each(stacks)("%s: alarms", (name, env, s) => {
     expect(alarms.map(([, a]) => a.alarm_name).sort()).toEqual(
       [...ALARM_IDS.map((id) => `webplatform-${name}-${id}`), `webplatform-${name}-profile-updater-dlq-not-empty`].sort(),
     );
-    for (const [, a] of alarms) expect(a.alarm_actions).toContain(topicRef(s.tf));
+    for (const [, a] of alarms) expect(a.alarm_actions).toContain(a.provider === "aws.us_east_1" ? topicRef(s.tf, "edge-alarm-topic") : topicRef(s.tf));
   });
 
   it("recovers the web server on a failed system check and reboots it on a failed instance check", () => {
@@ -109,6 +120,14 @@ describe.each(stacks)("%s: alarms", (name, env, s) => {
     expect(byId("lambda-throttles")).toMatchObject({ metric_name: "Throttles" });
     expect(byId("ddb-throttled-updateitem")!.dimensions.Operation).toBe("UpdateItem");
     expect(byId("ddb-throttled-getitem")).toMatchObject({ namespace: "AWS/DynamoDB", metric_name: "ThrottledRequests" });
+  });
+
+  it("watches the edge's 5xx rate in us-east-1, where CloudFront's metrics are", () => {
+    expect(byId("edge-5xx")).toMatchObject({
+      namespace: "AWS/CloudFront", metric_name: "5xxErrorRate", threshold: t.edge5xxPercent, provider: "aws.us_east_1",
+      alarm_actions: [topicRef(s.tf, "edge-alarm-topic")],
+    });
+    expect(byId("edge-5xx")!.dimensions).toEqual({ DistributionId: expect.stringMatching(/^\$\{aws_cloudfront_distribution\..+\.id\}$/), Region: "Global" });
   });
 
   it("sends the database's failover, failure, maintenance and low-storage events to the topic", () => {

@@ -92,8 +92,6 @@ describe.each(both)("%s stack", (name, s) => {
     const artifacts = idOf(s.tf, "aws_s3_bucket", "artifacts/bucket");
     const db = idOf(s.tf, "aws_db_instance", "database/instance");
     expect(webPolicy.statement.map(({ sid, actions, resources }) => ({ sid, actions, resources }))).toEqual([
-      { sid: "AgentPutMetrics", actions: ["cloudwatch:PutMetricData"], resources: ["*"] },
-      { sid: "AgentWriteLogs", actions: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"], resources: [expect.stringMatching(/aws_cloudwatch_log_group\.web-agent/), expect.stringMatching(/:log-stream:\*$/)] },
       { sid: "ReadArtifactsWebApp", actions: ["s3:GetObject"], resources: [`\${aws_s3_bucket.${artifacts}.arn}/web-app/*`] },
       { sid: "ReadUploadsUploads", actions: ["s3:GetObject"], resources: [`\${aws_s3_bucket.${uploads}.arn}/uploads/*`] },
       { sid: "PutUploadsUploads", actions: ["s3:PutObject"], resources: [`\${aws_s3_bucket.${uploads}.arn}/uploads/*`] },
@@ -110,6 +108,8 @@ describe.each(both)("%s stack", (name, s) => {
         ],
       },
       { sid: "ReadDatabaseMasterSecret", actions: ["secretsmanager:GetSecretValue"], resources: [`\${aws_db_instance.${db}.master_user_secret[0].secret_arn}`] },
+      { sid: "AgentPutMetrics", actions: ["cloudwatch:PutMetricData"], resources: ["*"] },
+      { sid: "AgentWriteLogs", actions: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"], resources: [expect.stringMatching(/aws_cloudwatch_log_group\.web-agent/), expect.stringMatching(/:log-stream:\*$/)] },
     ]);
   });
 

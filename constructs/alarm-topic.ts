@@ -4,6 +4,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 
 export interface AlarmTopicProps {
@@ -19,6 +20,11 @@ export interface AlarmTopicProps {
   readonly emails?: readonly string[];
   /** HTTPS endpoints subscribed to the topic (e.g. a chat or paging webhook). Default none. */
   readonly httpsEndpoints?: readonly string[];
+  /**
+   * The provider of the topic's region, when it is not the stack's default (alarms can only notify
+   * a topic of their own region: CloudFront's metrics, and so its alarms, are in us-east-1).
+   */
+  readonly provider?: TerraformProvider;
 }
 
 /** Services that publish to the topic: CloudWatch alarms and RDS event subscriptions. */
@@ -38,6 +44,7 @@ export class AlarmTopic extends Construct {
     super(scope, id);
     const root = `arn:aws:iam::${props.accountId}:root`;
     const keyPolicy = new DataAwsIamPolicyDocument(this, "key-policy", {
+      provider: props.provider,
       statement: [
         { sid: "AccountAdministers", effect: "Allow", actions: ["kms:*"], resources: ["*"], principals: [{ type: "AWS", identifiers: [root] }] },
         {
@@ -51,15 +58,17 @@ export class AlarmTopic extends Construct {
       ],
     });
     this.key = new KmsKey(this, "key", {
+      provider: props.provider,
       description: `Encrypts the alarm topic ${props.name}`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
       policy: keyPolicy.json,
     });
-    new KmsAlias(this, "key-alias", { name: `alias/${props.name}`, targetKeyId: this.key.keyId });
-    this.topic = new SnsTopic(this, "topic", { name: props.name, kmsMasterKeyId: this.key.arn });
+    new KmsAlias(this, "key-alias", { name: `alias/${props.name}`, targetKeyId: this.key.keyId, provider: props.provider });
+    this.topic = new SnsTopic(this, "topic", { name: props.name, kmsMasterKeyId: this.key.arn, provider: props.provider });
 
     const topicPolicy = new DataAwsIamPolicyDocument(this, "topic-policy", {
+      provider: props.provider,
       statement: [
         {
           sid: "AccountManages",
@@ -86,13 +95,13 @@ export class AlarmTopic extends Construct {
         },
       ],
     });
-    new SnsTopicPolicy(this, "policy", { arn: this.topic.arn, policy: topicPolicy.json });
+    new SnsTopicPolicy(this, "policy", { arn: this.topic.arn, policy: topicPolicy.json, provider: props.provider });
 
     (props.emails ?? []).forEach((endpoint, i) => {
-      new SnsTopicSubscription(this, `email-${i}`, { topicArn: this.topic.arn, protocol: "email", endpoint });
+      new SnsTopicSubscription(this, `email-${i}`, { topicArn: this.topic.arn, protocol: "email", endpoint, provider: props.provider });
     });
     (props.httpsEndpoints ?? []).forEach((endpoint, i) => {
-      new SnsTopicSubscription(this, `https-${i}`, { topicArn: this.topic.arn, protocol: "https", endpoint, endpointAutoConfirms: false });
+      new SnsTopicSubscription(this, `https-${i}`, { topicArn: this.topic.arn, protocol: "https", endpoint, endpointAutoConfirms: false, provider: props.provider });
     });
   }
 

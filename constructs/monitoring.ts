@@ -1,6 +1,6 @@
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { Fn } from "cdktf";
+import { Fn, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 
 export type Comparison =
@@ -35,6 +35,11 @@ export interface AlarmSpec {
   readonly treatMissingData?: "missing" | "notBreaching" | "breaching" | "ignore";
   /** Actions besides the topic, e.g. the EC2 recover or reboot action ARN. */
   readonly extraActions?: readonly string[];
+  /**
+   * For a metric of another region (CloudFront's are in us-east-1): that region, its provider and a
+   * topic there (an alarm can only notify a topic of its own region). Default: the stack's.
+   */
+  readonly elsewhere?: { readonly region: string; readonly provider: TerraformProvider; readonly topicArn: string };
 }
 
 export interface MonitoringProps {
@@ -49,6 +54,8 @@ interface Tracked {
   readonly id: string;
   readonly title: string;
   readonly alarm: CloudwatchMetricAlarm;
+  /** The alarm's region, when not the stack's. */
+  readonly region?: string;
 }
 
 /**
@@ -72,6 +79,7 @@ export class Monitoring extends Construct {
   /** Creates an alarm that notifies the topic. */
   addAlarm(spec: AlarmSpec): CloudwatchMetricAlarm {
     if (this.dashboard) throw new Error(`${this.node.path}: addAlarm after createDashboard; the dashboard would miss ${spec.id}`);
+    const topicArn = spec.elsewhere?.topicArn ?? this.props.topicArn;
     const alarm = new CloudwatchMetricAlarm(this, spec.id, {
       alarmName: `${this.props.name}-${spec.id}`,
       alarmDescription: `${spec.title}: ${spec.meaning} Runbook: README.md#alarm-${spec.id}`,
@@ -86,10 +94,11 @@ export class Monitoring extends Construct {
       threshold: spec.threshold,
       comparisonOperator: spec.comparison,
       treatMissingData: spec.treatMissingData ?? "missing",
-      alarmActions: [this.props.topicArn, ...(spec.extraActions ?? [])],
-      okActions: [this.props.topicArn],
+      alarmActions: [topicArn, ...(spec.extraActions ?? [])],
+      okActions: [topicArn],
+      provider: spec.elsewhere?.provider,
     });
-    this.tracked.push({ id: spec.id, title: spec.title, alarm });
+    this.tracked.push({ id: spec.id, title: spec.title, alarm, region: spec.elsewhere?.region });
     return alarm;
   }
 
@@ -117,7 +126,7 @@ export class Monitoring extends Construct {
         y: 2 + Math.floor(i / 2) * 6,
         width: 12,
         height: 6,
-        properties: { title: t.title, region: this.props.region, view: "timeSeries", annotations: { alarms: [t.alarm.arn] } },
+        properties: { title: t.title, region: t.region ?? this.props.region, view: "timeSeries", annotations: { alarms: [t.alarm.arn] } },
       })),
     ];
     this.dashboard = new CloudwatchDashboard(this, "dashboard", {

@@ -187,6 +187,8 @@ export interface AlarmThresholds {
   readonly lambdaDurationPercentOfTimeout: number;
   /** Alarm when an asynchronous event waits longer than this before it is processed, seconds. */
   readonly lambdaEventAgeSeconds: number;
+  /** Share of CloudFront responses that are 5xx (average of 2 × 5 minutes), percent. */
+  readonly edge5xxPercent: number;
 }
 
 /** Who hears about alarms, and when alarms fire. */

@@ -57,7 +57,7 @@ const dev: EnvironmentConfig = {
   },
   operations: {
     alarmEmails: [],
-    thresholds: { databaseCpuPercent: 90, databaseFreeStoragePercent: 10, databaseFreeMemoryPercent: 10, databaseConnectionsPercent: 80, hostMemoryPercent: 90, dataDiskPercent: 80, lambdaDurationPercentOfTimeout: 80, lambdaEventAgeSeconds: 3600 },
+    thresholds: { databaseCpuPercent: 90, databaseFreeStoragePercent: 10, databaseFreeMemoryPercent: 10, databaseConnectionsPercent: 80, hostMemoryPercent: 90, dataDiskPercent: 80, lambdaDurationPercentOfTimeout: 80, lambdaEventAgeSeconds: 3600, edge5xxPercent: 10 },
   },
   logRetentionDays: 14,
   preventDestroy: false,

@@ -74,6 +74,7 @@ const prod: EnvironmentConfig = {
       dataDiskPercent: 80,
       lambdaDurationPercentOfTimeout: 80,
       lambdaEventAgeSeconds: 600,
+      edge5xxPercent: 5,
     },
   },
   logRetentionDays: 365,

@@ -242,7 +242,7 @@ export function validateEnvironment(raw: unknown, file: string, fileName: string
     pattern("operations.alarmHttpsEndpoint", ops.alarmHttpsEndpoint, /^https:\/\/[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:\d{1,5})?(\/[^\s]*)?$/, 'an "https://host/path" URL (SNS delivers alarms to it by POST)');
   }
   const limits = ops.thresholds ?? ({} as EnvironmentConfig["operations"]["thresholds"]);
-  for (const key of ["databaseCpuPercent", "databaseFreeStoragePercent", "databaseFreeMemoryPercent", "databaseConnectionsPercent", "hostMemoryPercent", "dataDiskPercent", "lambdaDurationPercentOfTimeout"] as const) {
+  for (const key of ["databaseCpuPercent", "databaseFreeStoragePercent", "databaseFreeMemoryPercent", "databaseConnectionsPercent", "hostMemoryPercent", "dataDiskPercent", "lambdaDurationPercentOfTimeout", "edge5xxPercent"] as const) {
     int(`operations.thresholds.${key}`, limits[key], 1, 99);
   }
   int("operations.thresholds.lambdaEventAgeSeconds", limits.lambdaEventAgeSeconds, 60, 21600);

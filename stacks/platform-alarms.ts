@@ -140,3 +140,16 @@ export function platformAlarms(parts: MonitoredParts, t: AlarmThresholds): Alarm
     ),
   ];
 }
+
+/** The edge's 5xx rate (CloudFront's default metrics; they live in us-east-1, hence `elsewhere`). */
+export function edgeAlarm(distributionId: string, percent: number, elsewhere: NonNullable<AlarmSpec["elsewhere"]>): AlarmSpec {
+  return {
+    id: "edge-5xx",
+    title: `Edge 5xx responses ≥ ${percent} %`,
+    meaning: "CloudFront answers with server errors: the origin (the web server) is down, unreachable or failing.",
+    namespace: "AWS/CloudFront", metricName: "5xxErrorRate", dimensions: { DistributionId: distributionId, Region: "Global" },
+    statistic: "Average", period: FIVE_MINUTES, evaluationPeriods: 2, threshold: percent, comparison: "GreaterThanOrEqualToThreshold",
+    treatMissingData: "notBreaching",
+    elsewhere,
+  };
+}

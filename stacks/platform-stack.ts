@@ -23,7 +23,7 @@ import { WEB_APP_PATHS } from "../constructs/web-app-user-data";
 import { WebServer } from "../constructs/web-server";
 import { applyGuardrails, GuardrailOptions } from "../policies";
 import { configureBackend } from "./backend";
-import { platformAlarms } from "./platform-alarms";
+import { edgeAlarm, platformAlarms } from "./platform-alarms";
 import { OFFLINE_PROVIDER_SETTINGS } from "./provider";
 
 export interface PlatformStackOptions {
@@ -88,9 +88,9 @@ export class PlatformStack extends TerraformStack {
         ...(options.offline ? OFFLINE_PROVIDER_SETTINGS : {}),
       });
     provider("aws", env.region);
-    // CloudFront's WAF web ACLs, certificates and log delivery live in us-east-1.
     const edge = env.edge;
-    const usEast1 = edge.waf || edge.accessLogs || edge.domain?.hostedZoneId !== undefined ? provider("aws-us-east-1", "us-east-1", "us_east_1") : undefined;
+    // CloudFront's WAF web ACLs, certificates, log delivery and metrics (so its alarms) live in us-east-1.
+    const usEast1 = provider("aws-us-east-1", "us-east-1", "us_east_1");
     configureBackend(this, env);
 
     this.network = new Network(this, "network", {
@@ -229,10 +229,10 @@ export class PlatformStack extends TerraformStack {
 
     const certificate =
       edge.domain?.hostedZoneId !== undefined
-        ? new EdgeCertificate(this, "edge-certificate", { names: edge.domain.names, hostedZoneId: edge.domain.hostedZoneId, provider: usEast1! })
+        ? new EdgeCertificate(this, "edge-certificate", { names: edge.domain.names, hostedZoneId: edge.domain.hostedZoneId, provider: usEast1 })
         : undefined;
     const webAcl = edge.waf
-      ? new EdgeWebAcl(this, "edge-waf", { name: `${name}-web`, provider: usEast1!, loginRateLimitPer5Minutes: edge.loginRateLimitPer5Minutes })
+      ? new EdgeWebAcl(this, "edge-waf", { name: `${name}-web`, provider: usEast1, loginRateLimitPer5Minutes: edge.loginRateLimitPer5Minutes })
       : undefined;
     this.edge = new WebEdge(this, "edge", {
       name: `${name}-web`,
@@ -248,7 +248,7 @@ export class PlatformStack extends TerraformStack {
     });
     certificate?.pointAt(this.edge);
     if (edge.accessLogs) {
-      new EdgeAccessLogs(this, "edge-logs", { name: `${name}-web`, distributionArn: this.edge.arn, provider: usEast1!, retentionDays: env.logRetentionDays });
+      new EdgeAccessLogs(this, "edge-logs", { name: `${name}-web`, distributionArn: this.edge.arn, provider: usEast1, retentionDays: env.logRetentionDays });
     }
 
 
@@ -304,6 +304,19 @@ export class PlatformStack extends TerraformStack {
       env.operations.thresholds,
     );
     alarms.forEach((spec) => this.monitoring.addAlarm(spec));
+    // The edge's 5xx rate: CloudFront publishes its metrics in us-east-1, and an alarm notifies only
+    // a topic of its own region, so the edge alarm has a twin topic there (same subscribers).
+    const edgeTopic = new AlarmTopic(this, "edge-alarm-topic", {
+      name: `${name}-edge-alarms`,
+      region: "us-east-1",
+      accountId: Fn.element(Fn.split(":", this.network.vpc.arn), 4),
+      emails: env.operations.alarmEmails,
+      httpsEndpoints: env.operations.alarmHttpsEndpoint ? [env.operations.alarmHttpsEndpoint] : [],
+      provider: usEast1,
+    });
+    this.monitoring.addAlarm(
+      edgeAlarm(this.edge.distribution.id, env.operations.thresholds.edge5xxPercent, { region: "us-east-1", provider: usEast1, topicArn: edgeTopic.arn }),
+    );
     this.monitoring.track("lambda-dlq", "Profile updater dead-letter queue not empty", this.profileUpdater.deadLetterAlarm);
     const dashboard = this.monitoring.createDashboard();
 
