@@ -30,7 +30,7 @@ function expectClientError(reply: Reply, status: number, code: string, field?: s
 }
 
 async function keys(prefix: string): Promise<string[]> {
-  const out = await web.aws.s3.send(new ListObjectsV2Command({ Bucket: web.aws.bucket, Prefix: prefix }));
+  const out = await web.s3.send(new ListObjectsV2Command({ Bucket: web.aws.bucket, Prefix: prefix }));
   return (out.Contents ?? []).map((o) => o.Key!);
 }
 
@@ -275,7 +275,7 @@ describe("large files", () => {
     const reply = await client.upload<{ key: string; size: number }>("/api/uploads", bytes, "large.bin", "application/x-test");
     expect(reply.status).toBe(201);
     expect(reply.body.size).toBe(bytes.length);
-    const out = await web.aws.s3.send(new GetObjectCommand({ Bucket: web.aws.bucket, Key: reply.body.key }));
+    const out = await web.s3.send(new GetObjectCommand({ Bucket: web.aws.bucket, Key: reply.body.key }));
     const stored = Buffer.from(await out.Body!.transformToByteArray());
     expect(createHash("sha256").update(stored).digest("hex")).toBe(createHash("sha256").update(bytes).digest("hex"));
     expect(out.ContentType).toBe("application/x-test");

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { hashPassword, verifyPassword } from "../../web/auth/password";
 import { loadOrCreateSecret } from "../../web/auth/secret";
 import { LoginThrottle } from "../../web/auth/throttle";
+import { TtlCache } from "../../web/cache";
 import { loadConfig } from "../../web/config";
 import { clientContentType, MAX_FILE_NAME_LENGTH, safeFileName, sniffImageType } from "../../web/uploads/files";
 import { IMAGES } from "../support/web-client";
@@ -143,6 +144,31 @@ describe("file names and types", () => {
     expect(clientContentType("text/html\r\nX-Injected: 1")).toBe("application/octet-stream");
     expect(clientContentType(undefined)).toBe("application/octet-stream");
     expect(clientContentType("nonsense")).toBe("application/octet-stream");
+  });
+});
+
+describe("TtlCache", () => {
+  test("one load per key while fresh, shared by concurrent callers; reloaded after the TTL or a delete", async () => {
+    let now = 0;
+    const cache = new TtlCache<number>(1000, 100, () => now);
+    let loads = 0;
+    const load = async () => ++loads;
+    expect(await Promise.all([cache.get("a", load), cache.get("a", load), cache.get("a", load)])).toEqual([1, 1, 1]);
+    now = 999;
+    expect(await cache.get("a", load)).toBe(1);
+    now = 1000;
+    expect(await cache.get("a", load)).toBe(2);
+    cache.delete("a");
+    expect(await cache.get("a", load)).toBe(3);
+  });
+
+  test("a failed load is not kept; size is bounded", async () => {
+    const cache = new TtlCache<number>(60_000, 3, () => 0);
+    await expect(cache.get("x", () => Promise.reject(new Error("down")))).rejects.toThrow("down");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await cache.get("x", async () => 7)).toBe(7);
+    for (const key of ["b", "c", "d", "e"]) await cache.get(key, async () => 1);
+    expect(cache.size).toBe(3);
   });
 });
 
