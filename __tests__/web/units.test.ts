@@ -10,6 +10,7 @@ import { loadOrCreateSecret } from "../../web/auth/secret";
 import { LoginThrottle } from "../../web/auth/throttle";
 import { TtlCache } from "../../web/cache";
 import { loadConfig } from "../../web/config";
+import { appPool, tlsOptions } from "../../web/db/connection";
 import { clientContentType, MAX_FILE_NAME_LENGTH, safeFileName, sniffImageType } from "../../web/uploads/files";
 import { IMAGES } from "../support/web-client";
 
@@ -49,6 +50,33 @@ describe("loadConfig", () => {
     [{ SESSION_SECRET_FILE: undefined }, /^web app configuration: SESSION_SECRET_FILE is required/],
   ])("one line naming the variable: %j", (override, message) => {
     expect(() => loadConfig({ ...BASE, ...override })).toThrow(message);
+  });
+});
+
+describe("the app role's pool", () => {
+  test("with DB_AUTH=iam each connection's password is a fresh RDS IAM token for DB_USER at DB_HOST:DB_PORT", async () => {
+    const config = loadConfig({ ...BASE, DB_PORT: "6543", DB_USER: "webapp", AWS_REGION: "eu-west-1", AWS_ACCESS_KEY_ID: "AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY: "secret" });
+    const pool = appPool(config);
+    try {
+      const password = (pool as unknown as { options: { password: () => Promise<string> } }).options.password;
+      const token = await password();
+      expect(token).toMatch(/^db\.example\.internal:6543\/\?Action=connect&DBUser=webapp&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F\d{8}%2Feu-west-1%2Frds-db%2Faws4_request&/);
+      expect(token).toMatch(/X-Amz-Expires=900/);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  test("with DB_AUTH=password the configured password, and TLS verified unless DB_SSL=disable", async () => {
+    const config = loadConfig({ ...BASE, DB_AUTH: "password", DB_PASSWORD: "pw" });
+    const pool = appPool(config);
+    const options = (pool as unknown as { options: { password: string; ssl: { rejectUnauthorized: boolean; ca: string[] } } }).options;
+    expect(options.password).toBe("pw");
+    expect(options.ssl.rejectUnauthorized).toBe(true);
+    expect(options.ssl.ca.length).toBeGreaterThan(10);
+    expect(options.ssl.ca.every((pem) => pem.startsWith("-----BEGIN CERTIFICATE-----"))).toBe(true);
+    await pool.end();
+    expect(tlsOptions(loadConfig({ ...BASE, DB_SSL: "disable" }).db)).toBe(false);
   });
 });
 
