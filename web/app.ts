@@ -7,7 +7,7 @@ import multipart from "@fastify/multipart";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { WebAppContext } from "./context";
 import { isHttps } from "./context";
-import { installErrorHandlers } from "./errors";
+import { installErrorHandlers, sendError } from "./errors";
 import { pagesPlugin } from "./pages";
 import { authRoutes } from "./routes/auth";
 import { healthRoutes } from "./routes/health";
@@ -30,6 +30,10 @@ export async function buildApp(context: WebAppContext, options: BuildOptions): P
     bodyLimit: JSON_BODY_LIMIT,
     // No request takes longer than this to arrive (a 100 MiB upload on a slow link included).
     requestTimeout: 15 * 60 * 1000,
+    // Errors raised before routing (a malformed URL) get the contract's error shape too.
+    frameworkErrors: (error, _request, reply) => {
+      sendError(reply, 400, "bad_request", error.code === "FST_ERR_BAD_URL" ? "The URL is malformed." : "The request is invalid.");
+    },
   });
   app.decorate("webapp", context);
   installErrorHandlers(app);

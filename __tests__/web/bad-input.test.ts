@@ -117,6 +117,10 @@ describe("bodies that are not what a route takes", () => {
     expectClientError(await new WebClient(web.url).get("/api/nothing"), 404, "not_found");
     expectClientError(await new WebClient(web.url).request("DELETE", "/api/me"), 404, "not_found");
   });
+
+  test("a malformed URL: 400 in the error shape", async () => {
+    expectClientError(await new WebClient(web.url).get("/api/%E0%A4%A"), 400, "bad_request");
+  });
 });
 
 describe("uploads that are not a proper multipart file", () => {
