@@ -3,12 +3,16 @@
  * clock), file names and type sniffing, password hashing, the session secret file.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hashPassword, verifyPassword } from "../../web/auth/password";
 import { loadOrCreateSecret } from "../../web/auth/secret";
 import { LoginThrottle } from "../../web/auth/throttle";
+import { TtlCache } from "../../web/cache";
 import { loadConfig } from "../../web/config";
+import { appPool, migrationConnection, tlsOptions } from "../../web/db/connection";
 import { clientContentType, MAX_FILE_NAME_LENGTH, safeFileName, sniffImageType } from "../../web/uploads/files";
 import { IMAGES } from "../support/web-client";
 
@@ -48,6 +52,77 @@ describe("loadConfig", () => {
     [{ SESSION_SECRET_FILE: undefined }, /^web app configuration: SESSION_SECRET_FILE is required/],
   ])("one line naming the variable: %j", (override, message) => {
     expect(() => loadConfig({ ...BASE, ...override })).toThrow(message);
+  });
+});
+
+describe("the app role's pool", () => {
+  test("with DB_AUTH=iam each connection's password is a fresh RDS IAM token for DB_USER at DB_HOST:DB_PORT", async () => {
+    const config = loadConfig({ ...BASE, DB_PORT: "6543", DB_USER: "webapp", AWS_REGION: "eu-west-1", AWS_ACCESS_KEY_ID: "AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY: "secret" });
+    const pool = appPool(config);
+    try {
+      const password = (pool as unknown as { options: { password: () => Promise<string> } }).options.password;
+      const token = await password();
+      expect(token).toMatch(/^db\.example\.internal:6543\/\?Action=connect&DBUser=webapp&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F\d{8}%2Feu-west-1%2Frds-db%2Faws4_request&/);
+      expect(token).toMatch(/X-Amz-Expires=900/);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  test("with DB_AUTH=password the configured password, and TLS verified unless DB_SSL=disable", async () => {
+    const config = loadConfig({ ...BASE, DB_AUTH: "password", DB_PASSWORD: "pw" });
+    const pool = appPool(config);
+    const options = (pool as unknown as { options: { password: string; ssl: { rejectUnauthorized: boolean; ca: string[] } } }).options;
+    expect(options.password).toBe("pw");
+    expect(options.ssl.rejectUnauthorized).toBe(true);
+    expect(options.ssl.ca.length).toBeGreaterThan(10);
+    expect(options.ssl.ca.every((pem) => pem.startsWith("-----BEGIN CERTIFICATE-----"))).toBe(true);
+    await pool.end();
+    expect(tlsOptions(loadConfig({ ...BASE, DB_SSL: "disable" }).db)).toBe(false);
+  });
+});
+
+describe("the migration credentials from Secrets Manager (DB_MIGRATION_SECRET_ARN)", () => {
+  // No Secrets Manager server exists on npm: this stand-in answers GetSecretValue in the service's
+  // JSON 1.1 protocol, enough to check the request the SDK sends and how the answer is read.
+  let server: Server;
+  let endpoint: string;
+  let secretString: string | undefined;
+  const requests: Array<{ target: string; authorization: string; body: { SecretId?: string } }> = [];
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      req.on("end", () => {
+        requests.push({ target: String(req.headers["x-amz-target"]), authorization: String(req.headers.authorization), body: JSON.parse(body) });
+        res.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
+        res.end(JSON.stringify({ ARN: BASE.DB_MIGRATION_SECRET_ARN, Name: "rds!db-1", SecretString: secretString }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const config = () =>
+    loadConfig({ ...BASE, AWS_REGION: "eu-west-1", AWS_ACCESS_KEY_ID: "AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY: "secret", AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint, DB_SSL: "disable" });
+
+  test("the RDS-managed secret's username and password become the migration connection", async () => {
+    secretString = JSON.stringify({ username: "master_user", password: "p@ss'word\"" });
+    const connection = await migrationConnection(config());
+    expect(connection).toMatchObject({ host: "db.example.internal", port: 5432, database: "postgres", user: "master_user", password: "p@ss'word\"", ssl: false });
+    const [request] = requests.slice(-1);
+    expect(request.target).toBe("secretsmanager.GetSecretValue");
+    expect(request.body.SecretId).toBe(BASE.DB_MIGRATION_SECRET_ARN);
+    expect(request.authorization).toMatch(/Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/secretsmanager\/aws4_request/);
+  });
+
+  test("a secret without username/password is a clear error", async () => {
+    secretString = JSON.stringify({ user: "x" });
+    await expect(migrationConnection(config())).rejects.toThrow(
+      `DB_MIGRATION_SECRET_ARN: cannot read the master credentials from ${BASE.DB_MIGRATION_SECRET_ARN}: the secret has no username/password`,
+    );
   });
 });
 
@@ -143,6 +218,31 @@ describe("file names and types", () => {
     expect(clientContentType("text/html\r\nX-Injected: 1")).toBe("application/octet-stream");
     expect(clientContentType(undefined)).toBe("application/octet-stream");
     expect(clientContentType("nonsense")).toBe("application/octet-stream");
+  });
+});
+
+describe("TtlCache", () => {
+  test("one load per key while fresh, shared by concurrent callers; reloaded after the TTL or a delete", async () => {
+    let now = 0;
+    const cache = new TtlCache<number>(1000, 100, () => now);
+    let loads = 0;
+    const load = async () => ++loads;
+    expect(await Promise.all([cache.get("a", load), cache.get("a", load), cache.get("a", load)])).toEqual([1, 1, 1]);
+    now = 999;
+    expect(await cache.get("a", load)).toBe(1);
+    now = 1000;
+    expect(await cache.get("a", load)).toBe(2);
+    cache.delete("a");
+    expect(await cache.get("a", load)).toBe(3);
+  });
+
+  test("a failed load is not kept; size is bounded", async () => {
+    const cache = new TtlCache<number>(60_000, 3, () => 0);
+    await expect(cache.get("x", () => Promise.reject(new Error("down")))).rejects.toThrow("down");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await cache.get("x", async () => 7)).toBe(7);
+    for (const key of ["b", "c", "d", "e"]) await cache.get(key, async () => 1);
+    expect(cache.size).toBe(3);
   });
 });
 
