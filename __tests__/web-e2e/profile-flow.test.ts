@@ -81,6 +81,8 @@ describe("sign up -> upload -> change picture -> S3 event -> profile-updater -> 
     expect(page.headers.get("cache-control")).toBe("no-store");
     const anonymous = await new WebClient(sut.system.url).get("/profile");
     expect([anonymous.status, anonymous.headers.get("location")]).toEqual([303, "/"]);
+    const home = await client.get("/");
+    expect([home.status, home.headers.get("location")]).toEqual([303, "/profile"]);
   });
 
   it("keeps the newer picture when the older one's event arrives late", async () => {
