@@ -85,6 +85,14 @@ describe("sign up -> upload -> change picture -> S3 event -> profile-updater -> 
     expect([home.status, home.headers.get("location")]).toEqual([303, "/profile"]);
   });
 
+  it("records a picture whose file name has spaces, a plus and accents (S3 URL-encodes event keys)", async () => {
+    const { client, userId } = await signedUp();
+    const key = await changePicture(client, IMAGES.webp, "my photo+1 été.webp", "image/webp");
+    expect(key).toBe(`profile-pictures/${userId}/my photo+1 été.webp`);
+    await sut.system.profileUpdater.idle();
+    expect(await avatarOf(client)).toMatchObject({ key, contentType: "image/webp", size: IMAGES.webp.length });
+  });
+
   it("keeps the newer picture when the older one's event arrives late", async () => {
     const { client, userId } = await signedUp();
     sut.system.profileUpdater.hold();
