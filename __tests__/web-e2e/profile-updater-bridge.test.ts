@@ -50,11 +50,11 @@ describe("ProfileUpdaterBridge", () => {
   it("retries a failed invocation twice, then gives up with a log line", async () => {
     const lines: string[] = [];
     let calls = 0;
-    const bridge = new ProfileUpdaterBridge({ bucket: "local-uploads", invoke: async () => {
-        calls += 1;
-        throw new Error("throttled");
-      },
-      log: (l) => lines.push(l), retryDelaysMs: [1, 1] });
+    const invoke = async (): Promise<void> => {
+      calls += 1;
+      throw new Error("throttled");
+    };
+    const bridge = new ProfileUpdaterBridge({ bucket: "local-uploads", invoke, log: (l) => lines.push(l), retryDelaysMs: [1, 1] });
     await bridge.deliver(event);
     expect(calls).toBe(3);
     expect(bridge.stats).toEqual({ delivered: 0, failed: 1 });
@@ -63,11 +63,11 @@ describe("ProfileUpdaterBridge", () => {
 
   it("succeeds on a retry", async () => {
     let calls = 0;
-    const bridge = new ProfileUpdaterBridge({ bucket: "local-uploads", invoke: async () => {
-        calls += 1;
-        if (calls === 1) throw new Error("5xx");
-      },
-      retryDelaysMs: [1, 1] });
+    const invoke = async (): Promise<void> => {
+      calls += 1;
+      if (calls === 1) throw new Error("5xx");
+    };
+    const bridge = new ProfileUpdaterBridge({ bucket: "local-uploads", invoke, retryDelaysMs: [1, 1] });
     await bridge.deliver(event);
     expect([calls, bridge.stats]).toEqual([2, { delivered: 1, failed: 0 }]);
   });
