@@ -2,8 +2,8 @@
  * The app's AWS clients. Endpoints and credentials come from the app's env (standard SDK variable
  * names), so `start(env)` works with local servers without touching process.env.
  *
- * S3: checksums only when an operation requires one. Uploads send their own SHA-256 (computed
- * while spooling) as `x-amz-checksum-sha256`, so S3 still verifies every byte; a stream body is
+ * S3: checksums only when an operation requires one. Uploads send their own CRC32 (computed
+ * while spooling) as `x-amz-checksum-crc32`, so S3 still verifies every byte; a stream body is
  * then sent as is, not re-framed as `aws-chunked` (which S3-compatible test servers store verbatim).
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";

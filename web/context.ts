@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AwsClients } from "./aws";
+import { TtlCache } from "./cache";
 import type { LoginThrottle } from "./auth/throttle";
 import type { WebConfig } from "./config";
 import { unauthorized } from "./errors";
@@ -16,6 +17,18 @@ export interface WebAppContext {
   readonly store: Store;
   readonly aws: AwsClients;
   readonly throttle: LoginThrottle;
+  /** Session token -> user (or undefined), for SESSION_CACHE_MS; logout drops the entry at once. */
+  readonly sessions: TtlCache<User | undefined>;
+}
+
+/**
+ * How long a session lookup is reused. Logout (in this process, the only one serving an
+ * environment) revokes at once; only an expiry or a change made outside the app takes up to this long.
+ */
+export const SESSION_CACHE_MS = 10_000;
+
+export function sessionCache(): TtlCache<User | undefined> {
+  return new TtlCache<User | undefined>(SESSION_CACHE_MS);
 }
 
 declare module "fastify" {
@@ -41,7 +54,8 @@ export function currentUser(request: FastifyRequest): Promise<User | undefined> 
   let lookup = lookups.get(request);
   if (!lookup) {
     const token = sessionToken(request);
-    lookup = token === undefined ? Promise.resolve(undefined) : request.server.webapp.store.userForSession(token);
+    const { store, sessions } = request.server.webapp;
+    lookup = token === undefined ? Promise.resolve(undefined) : sessions.get(token, () => store.userForSession(token));
     lookups.set(request, lookup);
   }
   return lookup;
@@ -71,6 +85,9 @@ export async function startSession(request: FastifyRequest, reply: FastifyReply,
 
 export async function endSession(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const token = sessionToken(request);
-  if (token !== undefined) await request.server.webapp.store.deleteSession(token);
+  if (token !== undefined) {
+    await request.server.webapp.store.deleteSession(token);
+    request.server.webapp.sessions.delete(token);
+  }
   reply.clearCookie(SESSION_COOKIE, cookieOptions(request));
 }

@@ -15,6 +15,7 @@ import { loadOrCreateSecret } from "./auth/secret";
 import { LoginThrottle } from "./auth/throttle";
 import { awsClients } from "./aws";
 import { loadConfig } from "./config";
+import { sessionCache } from "./context";
 import { appPool, migrationConnection } from "./db/connection";
 import { migrate } from "./db/migrate";
 import { Store } from "./db/store";
@@ -44,7 +45,7 @@ export async function start(env: NodeJS.ProcessEnv, options: StartOptions = {}):
   const store = new Store(pool);
   let app: FastifyInstance | undefined;
   try {
-    app = await buildApp({ config, store, aws, throttle: new LoginThrottle() }, { cookieSecret, logger: options.logger });
+    app = await buildApp({ config, store, aws, throttle: new LoginThrottle(), sessions: sessionCache() }, { cookieSecret, logger: options.logger });
     // Expired sessions are refused anyway; this only keeps the table small.
     const sweep = setInterval(() => {
       store.deleteExpiredSessions().catch((error: Error) => app?.log.warn({ err: { message: error.message } }, "session sweep failed"));

@@ -16,6 +16,8 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
+import { S3Client } from "@aws-sdk/client-s3";
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from "./dynalite";
 import { startLocalAws, type LocalAws } from "./local-aws";
 import { startPglite, type LocalPglite } from "./pglite-server";
 
@@ -24,6 +26,11 @@ const ROOT = resolve(__dirname, "..", "..");
 export interface WebAppUnderTest {
   readonly url: string;
   readonly aws: LocalAws;
+  /**
+   * A test-side client straight to s3rver that retries (local-aws's `s3` makes one attempt, and a
+   * kept-alive socket that the server closes at the same moment is reset on reuse).
+   */
+  readonly s3: S3Client;
   readonly env: Record<string, string>;
   readonly tmpDir: string;
   /** Files left in TMP_DIR (should be none between requests). */
@@ -115,14 +122,17 @@ export async function startWebApp(extraEnv: Record<string, string> = {}): Promis
     rmSync(root, { recursive: true, force: true });
     throw error;
   }
+  const s3 = new S3Client({ endpoint: aws.direct.s3, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, forcePathStyle: true, requestChecksumCalculation: "WHEN_REQUIRED", maxAttempts: 3 });
   return {
     url: app.url,
     aws,
+    s3,
     env,
     tmpDir: env.TMP_DIR,
     tempFiles: () => readdirSync(env.TMP_DIR),
     output: () => app.output(),
     async close() {
+      s3.destroy();
       const code = await app.stop();
       await Promise.all([aws.close(), pglite?.close()]);
       rmSync(root, { recursive: true, force: true });

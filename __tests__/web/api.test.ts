@@ -3,8 +3,9 @@
  * against the app as its own process with real servers on loopback: PGlite (PostgreSQL wire
  * protocol), dynalite and s3rver. TRUST_PROXY=127.0.0.1 here, so X-Forwarded-For/-Proto count.
  */
-import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { AVATAR_CACHE_MS } from "../../web/routes/me";
 import { startPglite, type LocalPglite } from "../support/pglite-server";
 import { startWebApp, type WebAppUnderTest } from "../support/web-app";
 import { IMAGES, uniqueEmail, WebClient, type ErrorBody } from "../support/web-client";
@@ -31,7 +32,7 @@ afterEach(() => {
 });
 
 async function objectBytes(key: string): Promise<{ body: Buffer; contentType?: string }> {
-  const out = await web.aws.s3.send(new GetObjectCommand({ Bucket: web.aws.bucket, Key: key }));
+  const out = await web.s3.send(new GetObjectCommand({ Bucket: web.aws.bucket, Key: key }));
   return { body: Buffer.from(await out.Body!.transformToByteArray()), contentType: out.ContentType };
 }
 
@@ -196,7 +197,7 @@ describe("GET /api/me", () => {
   test("avatar from the DynamoDB item, with a presigned GET of exactly the recorded version", async () => {
     const { client, userId } = await signedIn();
     const key = `profile-pictures/${userId}/me.png`;
-    await web.aws.putObject(key, IMAGES.png, "image/png");
+    await web.s3.send(new PutObjectCommand({ Bucket: web.aws.bucket, Key: key, Body: IMAGES.png, ContentType: "image/png" }));
     await web.aws.dynamo.send(
       new PutCommand({
         TableName: web.aws.tableName,
@@ -209,9 +210,16 @@ describe("GET /api/me", () => {
     expect(url.searchParams.get("versionId")).toBe("3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY");
     expect(Number(url.searchParams.get("X-Amz-Expires"))).toBeLessThanOrEqual(900);
 
-    // Without a recorded version the URL fetches the current object.
-    await web.aws.dynamo.send(new PutCommand({ TableName: web.aws.tableName, Item: { userId, avatarKey: key, avatarContentType: "image/png", avatarSize: IMAGES.png.length, avatarUpdatedAt: "2026-01-02T03:04:05.000Z" } }));
-    const current = await client.get<{ avatar: { url: string } }>("/api/me");
+    // Without a recorded version the URL fetches the current object. The avatar read is reused
+    // for up to a second (AVATAR_CACHE_MS), so the change shows within about that.
+    await web.aws.dynamo.send(new PutCommand({ TableName: web.aws.tableName, Item: { userId, avatarKey: key, avatarContentType: "image/png", avatarSize: IMAGES.png.length, avatarUpdatedAt: "2026-01-02T03:05:00.000Z" } }));
+    const changedAt = Date.now();
+    let current = await client.get<{ avatar: { url: string; updatedAt: string } }>("/api/me");
+    while (current.body.avatar.updatedAt !== "2026-01-02T03:05:00.000Z") {
+      expect(Date.now() - changedAt).toBeLessThan(AVATAR_CACHE_MS + 1000);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      current = await client.get<{ avatar: { url: string; updatedAt: string } }>("/api/me");
+    }
     expect(new URL(current.body.avatar.url).searchParams.has("versionId")).toBe(false);
     const download = await fetch(current.body.avatar.url);
     expect(download.status).toBe(200);
@@ -294,7 +302,7 @@ describe("POST /api/profile/picture", () => {
     const reply = await client.upload<{ key: string }>("/api/profile/picture", IMAGES[kind], `avatar.${kind}`, "text/plain");
     expect(reply.status).toBe(202);
     expect(reply.body).toEqual({ key: `profile-pictures/${userId}/avatar.${kind}` });
-    const head = await web.aws.s3.send(new HeadObjectCommand({ Bucket: web.aws.bucket, Key: reply.body.key }));
+    const head = await web.s3.send(new HeadObjectCommand({ Bucket: web.aws.bucket, Key: reply.body.key }));
     expect(head.ContentType).toBe(detected);
     expect(head.ContentLength).toBe(IMAGES[kind].length);
   });
@@ -327,7 +335,7 @@ describe("POST /api/profile/picture", () => {
 
 async function listKeys(prefix: string): Promise<string[]> {
   const { ListObjectsV2Command } = await import("@aws-sdk/client-s3");
-  const out = await web.aws.s3.send(new ListObjectsV2Command({ Bucket: web.aws.bucket, Prefix: prefix }));
+  const out = await web.s3.send(new ListObjectsV2Command({ Bucket: web.aws.bucket, Prefix: prefix }));
   return (out.Contents ?? []).map((o) => o.Key!).sort();
 }
 

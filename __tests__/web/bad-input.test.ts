@@ -6,7 +6,8 @@
  * objects, rows). No TRUST_PROXY here: X-Forwarded-* headers must change nothing.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { request as httpRequest } from "node:http";
+import { request as httpRequest, STATUS_CODES } from "node:http";
+import { connect } from "node:net";
 import { GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { startWebApp, type WebAppUnderTest } from "../support/web-app";
 import { IMAGES, uniqueEmail, WebClient, type Reply } from "../support/web-client";
@@ -30,7 +31,7 @@ function expectClientError(reply: Reply, status: number, code: string, field?: s
 }
 
 async function keys(prefix: string): Promise<string[]> {
-  const out = await web.aws.s3.send(new ListObjectsV2Command({ Bucket: web.aws.bucket, Prefix: prefix }));
+  const out = await web.s3.send(new ListObjectsV2Command({ Bucket: web.aws.bucket, Prefix: prefix }));
   return (out.Contents ?? []).map((o) => o.Key!);
 }
 
@@ -116,6 +117,26 @@ describe("bodies that are not what a route takes", () => {
   test("an unknown route or method: 404 in the error shape", async () => {
     expectClientError(await new WebClient(web.url).get("/api/nothing"), 404, "not_found");
     expectClientError(await new WebClient(web.url).request("DELETE", "/api/me"), 404, "not_found");
+  });
+
+  test.each([
+    ["not HTTP at all", "GARBAGE\r\n\r\n", 400, "bad_request"],
+    ["headers over Node's 16 KiB", `GET /api/me HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`, 431, "headers_too_large"],
+  ])("%s: %i %s in the error shape", async (_what, raw, status, code) => {
+    const { port } = new URL(web.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), "127.0.0.1", () => socket.end(raw));
+      let data = "";
+      socket.on("data", (chunk: Buffer) => (data += chunk.toString()));
+      socket.on("error", reject);
+      socket.on("close", () => resolve(data));
+    });
+    expect(answer.split("\r\n")[0]).toBe(`HTTP/1.1 ${status} ${STATUS_CODES[status]}`);
+    expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4))).toEqual({ error: { code, message: expect.any(String) } });
+  });
+
+  test("a malformed URL: 400 in the error shape", async () => {
+    expectClientError(await new WebClient(web.url).get("/api/%E0%A4%A"), 400, "bad_request");
   });
 });
 
@@ -275,7 +296,7 @@ describe("large files", () => {
     const reply = await client.upload<{ key: string; size: number }>("/api/uploads", bytes, "large.bin", "application/x-test");
     expect(reply.status).toBe(201);
     expect(reply.body.size).toBe(bytes.length);
-    const out = await web.aws.s3.send(new GetObjectCommand({ Bucket: web.aws.bucket, Key: reply.body.key }));
+    const out = await web.s3.send(new GetObjectCommand({ Bucket: web.aws.bucket, Key: reply.body.key }));
     const stored = Buffer.from(await out.Body!.transformToByteArray());
     expect(createHash("sha256").update(stored).digest("hex")).toBe(createHash("sha256").update(bytes).digest("hex"));
     expect(out.ContentType).toBe("application/x-test");

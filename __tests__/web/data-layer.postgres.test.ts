@@ -13,7 +13,9 @@ import { loadConfig } from "../../web/config";
 import { tlsOptions } from "../../web/db/connection";
 import { migrate } from "../../web/db/migrate";
 import { findPostgres, postgresMissing, startPostgresCluster, type PostgresCluster } from "../support/postgres-cluster";
-import { startAppProcess, startWebApp } from "../support/web-app";
+import { MIGRATIONS } from "../../web/db/migrations";
+import { startLocalAws } from "../support/local-aws";
+import { startAppProcess, startWebApp, webAppEnv } from "../support/web-app";
 import { WebClient } from "../support/web-client";
 import { dataLayerCases, type DataLayerTarget } from "./data-layer.cases";
 
@@ -126,6 +128,27 @@ describeWithPostgres("data layer on Debian's PostgreSQL server with TLS", () => 
         if (!stopped) await web.close();
       }
     }, 60_000);
+
+    test("two app processes starting at once on a fresh database: both serve, one schema, one shared secret", async () => {
+      await run(target.master, "CREATE DATABASE two_apps");
+      const aws = await startLocalAws();
+      const shared = { ...database(), DB_NAME: "two_apps", SESSION_SECRET_FILE: join(root, "two-apps", "session-secret") };
+      const env = (name: string) => ({ ...webAppEnv(aws, undefined, join(root, name)), ...shared });
+      const apps = await Promise.all([startAppProcess(env("a")), startAppProcess(env("b"))]);
+      try {
+        const rows = await run<{ id: number }>({ ...target.master, database: "two_apps" }, "SELECT id FROM schema_migrations ORDER BY id");
+        expect(rows.map((r) => r.id)).toEqual(MIGRATIONS.map((m) => m.id));
+        // Both created-or-read the same secret: a session started on one is valid on the other.
+        const a = new WebClient(apps[0].url);
+        const userId = await a.signup("two-apps@example.com");
+        const onB = await new WebClient(apps[1].url).request("GET", "/api/me", { headers: { cookie: a.cookie! } });
+        expect(onB.status).toBe(200);
+        expect((onB.body as { userId: string }).userId).toBe(userId);
+      } finally {
+        await Promise.all(apps.map((app) => app.stop()));
+        await aws.close();
+      }
+    }, 90_000);
 
     test("a CA file that is missing or does not verify the server stops start-up with one line", async () => {
       const wrongCa = join(root, "wrong-ca.pem");

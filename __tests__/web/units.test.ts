@@ -8,7 +8,9 @@ import { join } from "node:path";
 import { hashPassword, verifyPassword } from "../../web/auth/password";
 import { loadOrCreateSecret } from "../../web/auth/secret";
 import { LoginThrottle } from "../../web/auth/throttle";
+import { TtlCache } from "../../web/cache";
 import { loadConfig } from "../../web/config";
+import { appPool, tlsOptions } from "../../web/db/connection";
 import { clientContentType, MAX_FILE_NAME_LENGTH, safeFileName, sniffImageType } from "../../web/uploads/files";
 import { IMAGES } from "../support/web-client";
 
@@ -48,6 +50,33 @@ describe("loadConfig", () => {
     [{ SESSION_SECRET_FILE: undefined }, /^web app configuration: SESSION_SECRET_FILE is required/],
   ])("one line naming the variable: %j", (override, message) => {
     expect(() => loadConfig({ ...BASE, ...override })).toThrow(message);
+  });
+});
+
+describe("the app role's pool", () => {
+  test("with DB_AUTH=iam each connection's password is a fresh RDS IAM token for DB_USER at DB_HOST:DB_PORT", async () => {
+    const config = loadConfig({ ...BASE, DB_PORT: "6543", DB_USER: "webapp", AWS_REGION: "eu-west-1", AWS_ACCESS_KEY_ID: "AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY: "secret" });
+    const pool = appPool(config);
+    try {
+      const password = (pool as unknown as { options: { password: () => Promise<string> } }).options.password;
+      const token = await password();
+      expect(token).toMatch(/^db\.example\.internal:6543\/\?Action=connect&DBUser=webapp&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F\d{8}%2Feu-west-1%2Frds-db%2Faws4_request&/);
+      expect(token).toMatch(/X-Amz-Expires=900/);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  test("with DB_AUTH=password the configured password, and TLS verified unless DB_SSL=disable", async () => {
+    const config = loadConfig({ ...BASE, DB_AUTH: "password", DB_PASSWORD: "pw" });
+    const pool = appPool(config);
+    const options = (pool as unknown as { options: { password: string; ssl: { rejectUnauthorized: boolean; ca: string[] } } }).options;
+    expect(options.password).toBe("pw");
+    expect(options.ssl.rejectUnauthorized).toBe(true);
+    expect(options.ssl.ca.length).toBeGreaterThan(10);
+    expect(options.ssl.ca.every((pem) => pem.startsWith("-----BEGIN CERTIFICATE-----"))).toBe(true);
+    await pool.end();
+    expect(tlsOptions(loadConfig({ ...BASE, DB_SSL: "disable" }).db)).toBe(false);
   });
 });
 
@@ -143,6 +172,31 @@ describe("file names and types", () => {
     expect(clientContentType("text/html\r\nX-Injected: 1")).toBe("application/octet-stream");
     expect(clientContentType(undefined)).toBe("application/octet-stream");
     expect(clientContentType("nonsense")).toBe("application/octet-stream");
+  });
+});
+
+describe("TtlCache", () => {
+  test("one load per key while fresh, shared by concurrent callers; reloaded after the TTL or a delete", async () => {
+    let now = 0;
+    const cache = new TtlCache<number>(1000, 100, () => now);
+    let loads = 0;
+    const load = async () => ++loads;
+    expect(await Promise.all([cache.get("a", load), cache.get("a", load), cache.get("a", load)])).toEqual([1, 1, 1]);
+    now = 999;
+    expect(await cache.get("a", load)).toBe(1);
+    now = 1000;
+    expect(await cache.get("a", load)).toBe(2);
+    cache.delete("a");
+    expect(await cache.get("a", load)).toBe(3);
+  });
+
+  test("a failed load is not kept; size is bounded", async () => {
+    const cache = new TtlCache<number>(60_000, 3, () => 0);
+    await expect(cache.get("x", () => Promise.reject(new Error("down")))).rejects.toThrow("down");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await cache.get("x", async () => 7)).toBe(7);
+    for (const key of ["b", "c", "d", "e"]) await cache.get(key, async () => 1);
+    expect(cache.size).toBe(3);
   });
 });
 

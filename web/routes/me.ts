@@ -7,6 +7,7 @@ import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { FastifyInstance } from "fastify";
+import { TtlCache } from "../cache";
 import { requireUser, type WebAppContext } from "../context";
 
 export const PRESIGNED_URL_SECONDS = 300;
@@ -37,10 +38,17 @@ export async function readAvatar(context: WebAppContext, userId: string): Promis
   };
 }
 
+/**
+ * The avatar read is shared for AVATAR_CACHE_MS per user: the profile page polls /api/me while a
+ * picture is processed, and a burst of polls costs one GetItem per user and second.
+ */
+export const AVATAR_CACHE_MS = 1000;
+
 export async function meRoutes(app: FastifyInstance): Promise<void> {
+  const avatars = new TtlCache<Avatar | null>(AVATAR_CACHE_MS);
   app.get("/api/me", async (request) => {
     const user = await requireUser(request);
-    const avatar = await readAvatar(app.webapp, user.id);
+    const avatar = await avatars.get(user.id, () => readAvatar(app.webapp, user.id));
     return { userId: user.id, email: user.email, name: user.name, createdAt: user.createdAt.toISOString(), avatar };
   });
 }

@@ -1,7 +1,7 @@
 /**
  * POST /api/uploads, GET /api/uploads, POST /api/profile/picture.
  *
- * A file is spooled to TMP_DIR (never whole in memory), then streamed to S3 with its SHA-256, and
+ * A file is spooled to TMP_DIR (never whole in memory), then streamed to S3 with its CRC32, and
  * the temp file is removed on every path. Nothing reaches S3 before the whole file has arrived,
  * so a client that aborts leaves neither a temp file nor an object.
  */
@@ -78,10 +78,10 @@ async function putFile(request: FastifyRequest, key: string, file: SpooledFile, 
     new PutObjectCommand({
       Bucket: config.uploadsBucket,
       Key: key,
-      Body: createReadStream(file.path),
+      Body: createReadStream(file.path, { highWaterMark: 1024 * 1024 }),
       ContentLength: file.size,
       ContentType: contentType,
-      ChecksumSHA256: file.sha256Base64,
+      ChecksumCRC32: file.crc32Base64,
     }),
   );
 }

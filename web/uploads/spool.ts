@@ -1,23 +1,25 @@
 /**
  * Spooling an uploaded file to the temp directory (on EC2 /data/tmp, the EBS data volume):
- * the multipart stream is piped to a private temp file, counting bytes, hashing (SHA-256, sent
- * to S3 as the object's checksum) and keeping the first bytes (for magic-number sniffing). The
- * file is never held in memory. The caller removes the file with `discard()` on every path; a
+ * the multipart stream is piped to a private temp file, counting bytes, computing its CRC32 (sent
+ * to S3 as the object's checksum, which S3 verifies; 3x cheaper than SHA-256 on the upload's hot
+ * path) and keeping the first bytes (for magic-number sniffing). The file is never held in memory. The caller removes the file with `discard()` on every path; a
  * failed or aborted spool removes it itself.
  */
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { crc32 } from "node:zlib";
 
 export const HEAD_BYTES = 16;
 
 export interface SpooledFile {
   readonly path: string;
   readonly size: number;
-  readonly sha256Base64: string;
+  /** CRC32 of the content, base64 of its 4 big-endian bytes (S3's `x-amz-checksum-crc32`). */
+  readonly crc32Base64: string;
   /** The first HEAD_BYTES bytes (fewer for a smaller file). */
   readonly head: Buffer;
   discard(): Promise<void>;
@@ -35,7 +37,7 @@ export type HeadCheck = (head: Buffer) => void;
 
 export async function spoolToTemp(source: Readable, tmpDir: string, limit: number, checkHead?: HeadCheck): Promise<SpooledFile> {
   const path = join(tmpDir, `upload-${randomUUID()}.part`);
-  const hash = createHash("sha256");
+  let checksum = 0;
   let size = 0;
   let head = Buffer.alloc(0);
   let headChecked = false;
@@ -52,7 +54,7 @@ export async function spoolToTemp(source: Readable, tmpDir: string, limit: numbe
       } catch (error) {
         return callback(error as Error);
       }
-      hash.update(chunk);
+      checksum = crc32(chunk, checksum);
       callback(null, chunk);
     },
     flush(callback) {
@@ -66,7 +68,7 @@ export async function spoolToTemp(source: Readable, tmpDir: string, limit: numbe
   });
   try {
     // flags "wx", mode 0600: a fresh private file, never an existing one (nor a planted symlink).
-    await pipeline(source, inspect, createWriteStream(path, { flags: "wx", mode: 0o600 }));
+    await pipeline(source, inspect, createWriteStream(path, { flags: "wx", mode: 0o600, highWaterMark: 1024 * 1024 }));
   } catch (error) {
     await rm(path, { force: true });
     throw error;
@@ -76,5 +78,7 @@ export async function spoolToTemp(source: Readable, tmpDir: string, limit: numbe
     await rm(path, { force: true });
     throw new FileTooLargeError(limit);
   }
-  return { path, size, sha256Base64: hash.digest("base64"), head, discard: () => rm(path, { force: true }) };
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(checksum >>> 0);
+  return { path, size, crc32Base64: crc.toString("base64"), head, discard: () => rm(path, { force: true }) };
 }
