@@ -7,7 +7,7 @@
  * - HTML: `Cache-Control: no-store`, a strict CSP (scripts and styles from this origin only; no
  *   inline code), `Referrer-Policy: no-referrer` (pages hold presigned URLs).
  * - Assets: content-hashed URLs, cached for a year (`immutable`), ETag for conditional requests.
- * - `/profile` without a valid session redirects to `/` (303).
+ * - `/profile` without a valid session redirects to `/` (303); `/` with one, to `/profile`.
  */
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import { Asset, ASSETS, IMMUTABLE } from "./assets";
@@ -43,7 +43,13 @@ export const pagesPlugin: FastifyPluginAsync = async (app) => {
   serveAsset(app, ASSETS.styles);
   serveAsset(app, ASSETS.script);
 
-  app.get("/", async (_request, reply) => sendPage(reply, homePage()));
+  app.get("/", async (request, reply) => {
+    // Signed in already: straight to the profile.
+    if (request.headers.cookie && (await callApi<Me>(app, request, "/api/me")).status === 200) {
+      return reply.code(303).headers({ location: "/profile", "cache-control": "no-store" }).send();
+    }
+    return sendPage(reply, homePage());
+  });
 
   app.get("/profile", async (request, reply) => {
     const [me, uploads] = await Promise.all([

@@ -115,7 +115,7 @@ export const SCRIPT = String.raw`
     });
   }
 
-  function uploadForm(form, url, onDone) {
+  function uploadForm(form, url, statusId, onDone) {
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       clearErrors(form);
@@ -125,8 +125,10 @@ export const SCRIPT = String.raw`
         return;
       }
       busy(form, true);
+      status(statusId, "Uploading " + input.files[0].name + " (" + formatBytes(input.files[0].size) + ")…", "");
       api("POST", url, new FormData(form)).then(function (result) {
         busy(form, false);
+        status(statusId, "", "");
         if (result.status === 401) { window.location.assign("/"); return; }
         if (result.status !== 201 && result.status !== 202) { showError(form, errorOf(result), "file"); return; }
         form.reset();
@@ -188,11 +190,11 @@ export const SCRIPT = String.raw`
     document.getElementById("logout").addEventListener("click", function () {
       api("POST", "/api/logout").then(function () { window.location.assign("/"); });
     });
-    uploadForm(document.getElementById("upload-form"), "/api/uploads", function (data) {
+    uploadForm(document.getElementById("upload-form"), "/api/uploads", "upload-status", function (data) {
       status("upload-status", "Uploaded (" + formatBytes(data.size) + ").", "ok");
       refreshUploads();
     });
-    uploadForm(document.getElementById("picture-form"), "/api/profile/picture", function () {
+    uploadForm(document.getElementById("picture-form"), "/api/profile/picture", "picture-status", function () {
       waitForPicture({ key: body.getAttribute("data-avatar-key") || null, updatedAt: body.getAttribute("data-avatar-updated") || null });
     });
   }
