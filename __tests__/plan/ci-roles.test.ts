@@ -1,0 +1,169 @@
+import { Testing } from "cdktf";
+import config, { BootstrapConfig } from "../../bootstrap/config";
+import { DEPLOYABLE_TYPES } from "../../bootstrap/ci-permissions";
+import dev from "../../environments/dev";
+import prod from "../../environments/prod";
+import { BootstrapStack } from "../../stacks/bootstrap-stack";
+import { synthEnvironment } from "../support/synth";
+
+interface Doc {
+  statement: { sid?: string; effect?: string; actions?: string[]; not_actions?: string[]; resources?: string[]; not_resources?: string[]; principals?: any[]; condition?: { test: string; variable: string; values: string[] }[] }[];
+}
+
+const silent = { guardrails: { log: () => {} } };
+function synth(cfg: BootstrapConfig = config) {
+  return JSON.parse(Testing.synth(new BootstrapStack(Testing.app(), cfg, silent))) as { resource: Record<string, Record<string, any>>; data: Record<string, Record<string, any>>; output: Record<string, any> };
+}
+
+const tf = synth();
+const repo = `${config.github.owner}/${config.github.repository}`;
+const roles = Object.values(tf.resource.aws_iam_role);
+const roleNamed = (name: string) => {
+  const [id, role] = Object.entries(tf.resource.aws_iam_role).find(([, r]) => r.name === name) ?? [];
+  if (!role) throw new Error(`no role ${name}`);
+  return { id: id!, role };
+};
+const docOf = (ref: string): Doc => tf.data.aws_iam_policy_document[/data\.aws_iam_policy_document\.([^.]+)\.json/.exec(ref)![1]] as Doc;
+/** The statements of every customer managed policy attached to a role (by the attachments' references). */
+function attachedStatements(roleId: string) {
+  const attachments = Object.values(tf.resource.aws_iam_role_policy_attachment).filter((a) => a.role === `\${aws_iam_role.${roleId}.name}`);
+  const managed = attachments.map((a) => String(a.policy_arn)).filter((arn) => arn.startsWith("${aws_iam_policy."));
+  const statements = managed.flatMap((arn) => docOf(tf.resource.aws_iam_policy[/aws_iam_policy\.([^.]+)\.arn/.exec(arn)![1]].policy).statement);
+  return { statements, awsManaged: attachments.map((a) => String(a.policy_arn)).filter((arn) => arn.startsWith("arn:aws:iam::aws:")) };
+}
+
+describe("GitHub OIDC provider and CI roles (bootstrap stack)", () => {
+  it("creates the GitHub OIDC provider for audience sts.amazonaws.com, without a thumbprint", () => {
+    const providers = Object.values(tf.resource.aws_iam_openid_connect_provider);
+    expect(providers).toEqual([{ url: "https://token.actions.githubusercontent.com", client_id_list: ["sts.amazonaws.com"] }]);
+  });
+
+  it("creates a plan and a deploy role per configured environment, outside the environments' name prefixes", () => {
+    expect(roles.map((r) => r.name).sort()).toEqual(config.github.environments.flatMap((e) => [`webplatform-github-${e}-deploy`, `webplatform-github-${e}-plan`]).sort());
+    for (const env of config.github.environments) {
+      expect(tf.output[`${env}_plan_role_arn`]).toBeDefined();
+      expect(tf.output[`${env}_deploy_role_arn`]).toBeDefined();
+    }
+  });
+
+  it("has a plan and deploy role for every environment in environments/", () => {
+    expect([...config.github.environments].sort()).toEqual([dev.name, prod.name].sort());
+  });
+
+  describe.each(config.github.environments)("%s", (env) => {
+    const expected = { plan: `repo:${repo}:pull_request`, deploy: `repo:${repo}:environment:${env}` };
+    it.each(["plan", "deploy"] as const)("the %s role trusts only this repository's exact subject, for audience sts.amazonaws.com", (kind) => {
+      const { role } = roleNamed(`webplatform-github-${env}-${kind}`);
+      const trust = docOf(role.assume_role_policy);
+      expect(trust.statement).toHaveLength(1);
+      const [s] = trust.statement;
+      expect(s.effect).toBe("Allow");
+      expect(s.actions).toEqual(["sts:AssumeRoleWithWebIdentity"]);
+      const providerId = Object.keys(tf.resource.aws_iam_openid_connect_provider)[0];
+      expect(s.principals).toEqual([{ type: "Federated", identifiers: [`\${aws_iam_openid_connect_provider.${providerId}.arn}`] }]);
+      expect(s.condition).toEqual([
+        { test: "StringEquals", variable: "token.actions.githubusercontent.com:aud", values: ["sts.amazonaws.com"] },
+        { test: "StringEquals", variable: "token.actions.githubusercontent.com:sub", values: [expected[kind]] },
+      ]);
+      expect(JSON.stringify(trust)).not.toMatch(/[*?]/);
+    });
+
+    it("the plan role reads (AWS ReadOnlyAccess), reads its state and takes its lock, and nothing else", () => {
+      const { id } = roleNamed(`webplatform-github-${env}-plan`);
+      const { statements, awsManaged } = attachedStatements(id);
+      expect(awsManaged).toEqual(["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
+      const allows = statements.filter((s) => s.effect !== "Deny");
+      const state = `arn:aws:s3:::${config.stateBucketName}/webplatform/${env}/terraform.tfstate`;
+      expect(allows.map((s) => [s.actions, s.resources])).toEqual([
+        [["s3:ListBucket"], [`arn:aws:s3:::${config.stateBucketName}`]],
+        [["s3:GetObject"], [state]],
+        [["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], [`${state}.tflock`]],
+      ]);
+      const denyObjects = statements.find((s) => s.sid === "DenyObjectReadsOutsideState")!;
+      expect(denyObjects).toMatchObject({ effect: "Deny", actions: ["s3:GetObject", "s3:GetObjectVersion"], not_resources: [state, `${state}.tflock`] });
+    });
+
+    it("the deploy role holds no *:*, no service:* and no iam action on Resource *", () => {
+      const { id } = roleNamed(`webplatform-github-${env}-deploy`);
+      const { statements, awsManaged } = attachedStatements(id);
+      expect(awsManaged).toEqual(["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
+      const allows = statements.filter((s) => s.effect !== "Deny");
+      expect(allows.length).toBeGreaterThan(10);
+      for (const s of allows) {
+        expect(s.not_actions ?? []).toEqual([]);
+        expect(s.not_resources ?? []).toEqual([]);
+        for (const action of s.actions!) expect(action).not.toMatch(/^\*$|:\*$/);
+        if (s.resources!.includes("*")) throw new Error(`statement ${s.sid} allows ${s.actions!.join(", ")} on Resource "*"`);
+      }
+      const iam = allows.filter((s) => s.actions!.some((a) => a.startsWith("iam:")));
+      const resources = iam.flatMap((s) => s.resources!);
+      expect(resources.length).toBeGreaterThan(0);
+      for (const r of resources) expect(r).toMatch(new RegExp(`^arn:aws:iam::\\*:(role|policy|instance-profile)/(webplatform-${env}-\\*|aws-service-role/\\*)$`));
+    });
+
+    it("the deploy role scopes EC2 and DLM writes by the Project and Environment tags", () => {
+      const { id } = roleNamed(`webplatform-github-${env}-deploy`);
+      const tagged = attachedStatements(id).statements.filter((s) => s.effect !== "Deny" && s.actions!.some((a) => /^(ec2|dlm):/.test(a)));
+      for (const s of tagged.filter((t) => t.sid !== "Ec2LaunchFromImages")) {
+        const vars = (s.condition ?? []).map((c) => `${c.variable}=${c.values.join(",")}`);
+        if (s.sid === "Ec2TagWhileCreating") {
+          expect(vars).toEqual([expect.stringMatching(/^ec2:CreateAction=/)]);
+          continue;
+        }
+        expect(vars).toEqual(expect.arrayContaining([expect.stringMatching(/^aws:(Request|Resource)Tag\/Project=webplatform$/), expect.stringMatching(new RegExp(`^aws:(Request|Resource)Tag/Environment=${env}$`))]));
+      }
+      expect(tagged.find((s) => s.sid === "Ec2LaunchFromImages")!.resources).toEqual(["arn:aws:ec2:eu-west-1::image/*"]);
+    });
+
+    it("the deploy role may not change the CI roles or attach admin policies", () => {
+      const { id } = roleNamed(`webplatform-github-${env}-deploy`);
+      const denies = attachedStatements(id).statements.filter((s) => s.effect === "Deny");
+      expect(denies.find((s) => s.sid === "DenyChangingCiRoles")).toMatchObject({ not_actions: ["iam:Get*", "iam:List*"], resources: ["arn:aws:iam::*:role/webplatform-github-*", "arn:aws:iam::*:policy/webplatform-github-*"] });
+      expect(denies.find((s) => s.sid === "DenyAdminPolicies")!.condition![0].values).toContain("arn:aws:iam::aws:policy/AdministratorAccess");
+    });
+  });
+
+  it("covers every resource type the environment stacks create", () => {
+    const types = new Set([dev, prod].flatMap((env) => Object.keys(synthEnvironment(env, { guardrails: { log: () => {} } }).tf.resource)));
+    expect([...types].filter((t) => !DEPLOYABLE_TYPES.includes(t))).toEqual([]);
+  });
+
+  it("pins the account in ARNs when exactly one account is allowed", () => {
+    const pinned = synth({ ...config, allowedAccountIds: ["123456789012"] });
+    expect(JSON.stringify(pinned.data)).toContain("arn:aws:iam::123456789012:role/webplatform-prod-*");
+    expect(JSON.stringify(pinned.data)).not.toContain("arn:aws:iam::*:role/webplatform-prod-*");
+  });
+
+  it("reuses an existing OIDC provider instead of creating a second one", () => {
+    const arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
+    const reused = synth({ ...config, github: { ...config.github, existingOidcProviderArn: arn } });
+    expect(reused.resource.aws_iam_openid_connect_provider).toBeUndefined();
+    const trust = Object.values(reused.data.aws_iam_policy_document).filter((d) => JSON.stringify(d).includes("AssumeRoleWithWebIdentity"));
+    expect(trust).toHaveLength(4);
+    for (const d of trust) expect(d.statement[0].principals).toEqual([{ type: "Federated", identifiers: [arn] }]);
+  });
+
+  it.each([
+    [{ owner: "*" }, 'github.owner is "*"; allowed: a GitHub user or organization name'],
+    [{ owner: "acme-*" }, 'github.owner is "acme-*"; allowed:'],
+    [{ owner: "-acme" }, 'github.owner is "-acme"; allowed:'],
+    [{ repository: "*" }, 'github.repository is "*"; allowed: a GitHub repository name'],
+    [{ repository: "infra?" }, 'github.repository is "infra?"; allowed:'],
+    [{ repository: ".." }, 'github.repository is ".."; allowed:'],
+    [{ environments: [] }, "github.environments is []; allowed: a non-empty list of distinct environment names"],
+    [{ environments: ["dev", "dev"] }, 'github.environments is ["dev","dev"]; allowed:'],
+    [{ environments: ["Prod"] }, 'github.environments is ["Prod"]; allowed:'],
+    [{ existingOidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/example.com" }, "github.existingOidcProviderArn is"],
+  ])("rejects github config %j with one line naming the field", (override, message) => {
+    expect(() => synth({ ...config, github: { ...config.github, ...override } as BootstrapConfig["github"] })).toThrow(`Invalid bootstrap config bootstrap/config.ts: ${message}`);
+    try {
+      synth({ ...config, github: { ...config.github, ...override } as BootstrapConfig["github"] });
+    } catch (error) {
+      expect((error as Error).message).not.toContain("\n");
+    }
+  });
+
+  it("rejects a missing github section", () => {
+    expect(() => synth({ ...config, github: undefined as unknown as BootstrapConfig["github"] })).toThrow("Invalid bootstrap config bootstrap/config.ts: github is missing");
+  });
+});
