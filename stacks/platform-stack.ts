@@ -54,7 +54,7 @@ export class PlatformStack extends TerraformStack {
       ],
       ...(options.offline ? OFFLINE_PROVIDER_SETTINGS : {}),
     });
-    configureBackend(this, env);
+    configureBackend(this, env, { offline: options.offline });
 
     this.network = new Network(this, "network", {
       name,

@@ -123,6 +123,13 @@ describe("GitHub OIDC provider and CI roles (bootstrap stack)", () => {
     });
   });
 
+  it("each environment keeps its state where its roles may read and lock it: the bootstrap bucket, <project>/<env>/terraform.tfstate", () => {
+    for (const env of [dev, prod]) {
+      expect(env.backend).toEqual({ type: "s3", bucket: config.stateBucketName, region: config.region });
+      expect(env.project).toBe(config.project);
+    }
+  });
+
   it("covers every resource type the environment stacks create", () => {
     const types = new Set([dev, prod].flatMap((env) => Object.keys(synthEnvironment(env, { guardrails: { log: () => {} } }).tf.resource)));
     expect([...types].filter((t) => !DEPLOYABLE_TYPES.includes(t))).toEqual([]);
