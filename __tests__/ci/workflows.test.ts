@@ -102,6 +102,8 @@ describe("GitHub Actions workflows", () => {
         expect([id, job.permissions!.contents]).toEqual([id, "read"]);
         const downloadsFromAnotherRun = job.steps.some((s) => s.uses?.startsWith("actions/download-artifact@") && s.with?.["run-id"] !== undefined);
         expect([id, job.permissions!.actions]).toEqual([id, downloadsFromAnotherRun || job.steps.some((s) => /find-pr-plan/.test(s.run ?? "")) ? "read" : undefined]);
+        const findsPullRequest = job.steps.some((s) => /find-pr-plan/.test(s.run ?? ""));
+        expect([id, job.permissions!["pull-requests"]]).toEqual([id, id === "comment" ? "write" : findsPullRequest ? "read" : undefined]);
         const others = Object.keys(job.permissions!).filter((k) => !["contents", "id-token", "actions", "pull-requests"].includes(k));
         expect([id, others]).toEqual([id, []]);
       }
@@ -167,7 +169,7 @@ describe("GitHub Actions workflows", () => {
     });
 
     it("posts one sticky comment, with pull-requests: write in that job only", () => {
-      const writers = Object.entries(wf.jobs).filter(([, j]) => j.permissions?.["pull-requests"]).map(([id, j]) => [id, j.permissions!["pull-requests"]]);
+      const writers = Object.entries(wf.jobs).filter(([, j]) => j.permissions?.["pull-requests"] === "write").map(([id, j]) => [id, j.permissions!["pull-requests"]]);
       expect(writers).toEqual([["comment", "write"]]);
       expect(wf.jobs.comment.if).toBe("always() && github.event.pull_request.head.repo.full_name == github.repository");
       expect(wf.jobs.comment.steps.at(-1)!.run).toContain(`pr-comment.ts build plans ${environmentNames().join(" ")} `);
