@@ -1,36 +1,17 @@
-import { Testing } from "cdktf";
 import config, { BootstrapConfig } from "../../bootstrap/config";
 import { DEPLOYABLE_TYPES } from "../../bootstrap/ci-permissions";
 import dev from "../../environments/dev";
 import prod from "../../environments/prod";
-import { BootstrapStack } from "../../stacks/bootstrap-stack";
+import { attachedStatements as attachedIn, policyDocument, roleNamed as roleIn, synthBootstrap } from "../support/ci-roles";
 import { synthEnvironment } from "../support/synth";
 
-interface Doc {
-  statement: { sid?: string; effect?: string; actions?: string[]; not_actions?: string[]; resources?: string[]; not_resources?: string[]; principals?: any[]; condition?: { test: string; variable: string; values: string[] }[] }[];
-}
-
-const silent = { guardrails: { log: () => {} } };
-function synth(cfg: BootstrapConfig = config) {
-  return JSON.parse(Testing.synth(new BootstrapStack(Testing.app(), cfg, silent))) as { resource: Record<string, Record<string, any>>; data: Record<string, Record<string, any>>; output: Record<string, any> };
-}
-
+const synth = (cfg: BootstrapConfig = config) => synthBootstrap(cfg);
 const tf = synth();
 const repo = `${config.github.owner}/${config.github.repository}`;
 const roles = Object.values(tf.resource.aws_iam_role);
-const roleNamed = (name: string) => {
-  const [id, role] = Object.entries(tf.resource.aws_iam_role).find(([, r]) => r.name === name) ?? [];
-  if (!role) throw new Error(`no role ${name}`);
-  return { id: id!, role };
-};
-const docOf = (ref: string): Doc => tf.data.aws_iam_policy_document[/data\.aws_iam_policy_document\.([^.]+)\.json/.exec(ref)![1]] as Doc;
-/** The statements of every customer managed policy attached to a role (by the attachments' references). */
-function attachedStatements(roleId: string) {
-  const attachments = Object.values(tf.resource.aws_iam_role_policy_attachment).filter((a) => a.role === `\${aws_iam_role.${roleId}.name}`);
-  const managed = attachments.map((a) => String(a.policy_arn)).filter((arn) => arn.startsWith("${aws_iam_policy."));
-  const statements = managed.flatMap((arn) => docOf(tf.resource.aws_iam_policy[/aws_iam_policy\.([^.]+)\.arn/.exec(arn)![1]].policy).statement);
-  return { statements, awsManaged: attachments.map((a) => String(a.policy_arn)).filter((arn) => arn.startsWith("arn:aws:iam::aws:")) };
-}
+const roleNamed = (name: string) => roleIn(tf, name);
+const docOf = (ref: string) => policyDocument(tf, ref);
+const attachedStatements = (roleId: string) => attachedIn(tf, roleId);
 
 describe("GitHub OIDC provider and CI roles (bootstrap stack)", () => {
   it("creates the GitHub OIDC provider for audience sts.amazonaws.com, without a thumbprint", () => {
