@@ -82,10 +82,16 @@ export function denyDataReads(s: CiScope): Statement[] {
       effect: "Deny",
       actions: [
         "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:GetRecords",
-        "secretsmanager:GetSecretValue", "ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath",
-        "sqs:ReceiveMessage", "logs:GetLogEvents", "logs:FilterLogEvents", "logs:StartQuery", "rds:DownloadDBLogFilePortion",
+        "secretsmanager:GetSecretValue", "sqs:ReceiveMessage", "logs:GetLogEvents", "logs:FilterLogEvents", "logs:StartQuery", "rds:DownloadDBLogFilePortion",
       ],
       resources: ["*"],
+    },
+    {
+      // Except AWS's public parameters: RunInstances with `resolve:ssm:` reads the AMI id as the caller.
+      sid: "DenyParameterReads",
+      effect: "Deny",
+      actions: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"],
+      notResources: ["arn:aws:ssm:*::parameter/aws/service/*"],
     },
   ];
 }

@@ -2,7 +2,7 @@ import config, { BootstrapConfig } from "../../bootstrap/config";
 import { DEPLOYABLE_TYPES } from "../../bootstrap/ci-permissions";
 import dev from "../../environments/dev";
 import prod from "../../environments/prod";
-import { attachedStatements as attachedIn, policyDocument, roleNamed as roleIn, synthBootstrap } from "../support/ci-roles";
+import { allows as iamAllows, attachedStatements as attachedIn, policyDocument, roleNamed as roleIn, synthBootstrap } from "../support/ci-roles";
 import { synthEnvironment } from "../support/synth";
 
 const synth = (cfg: BootstrapConfig = config) => synthBootstrap(cfg);
@@ -62,6 +62,12 @@ describe("GitHub OIDC provider and CI roles (bootstrap stack)", () => {
       ]);
       const denyObjects = statements.find((s) => s.sid === "DenyObjectReadsOutsideState")!;
       expect(denyObjects).toMatchObject({ effect: "Deny", actions: ["s3:GetObject", "s3:GetObjectVersion"], not_resources: [state, `${state}.tflock`] });
+      expect(iamAllows(statements, "s3:GetObject", `arn:aws:s3:::webplatform-prod-uploads-abc/uploads/u/f.png`)).toBe(false);
+      expect(iamAllows(statements, "s3:GetObject", state)).toBe(true);
+      // Launching from `resolve:ssm:` reads AWS's public AMI parameter as the caller: not denied. The account's own parameters are.
+      const denies = statements.filter((s) => s.effect === "Deny");
+      expect(iamAllows([...denies, { actions: ["ssm:GetParameters"], resources: ["*"] }], "ssm:GetParameters", "arn:aws:ssm:eu-west-1::parameter/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64")).toBe(true);
+      expect(iamAllows([...denies, { actions: ["ssm:GetParameters"], resources: ["*"] }], "ssm:GetParameters", "arn:aws:ssm:eu-west-1:123456789012:parameter/app/db-password")).toBe(false);
     });
 
     it("the deploy role holds no *:*, no service:* and no iam action on Resource *", () => {
