@@ -213,6 +213,12 @@ describe("GitHub Actions workflows", () => {
     });
   });
 
+  it("the README's table of pinned actions is the one the workflows use", () => {
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const rows = [...readme.matchAll(/^\| `([\w-]+\/[\w-]+)` \| (v[\d.]+) \| `([0-9a-f]{40})` \|$/gm)].map((m) => [m[1], { version: m[2], sha: m[3] }]);
+    expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(Object.entries(PINS).map(([a, p]) => [a, { version: p.version, sha: p.sha }])));
+  });
+
   it("the setup action installs the terraform version the plans are made and applied with", () => {
     const action = parse(text(join(root, ".github", "actions", "setup", "action.yml"))) as { runs: { steps: Step[] } };
     const terraform = action.runs.steps.find((s) => s.uses?.startsWith("hashicorp/setup-terraform@"))!;
