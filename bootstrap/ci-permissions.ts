@@ -125,7 +125,7 @@ export function networkAndComputeStatements(s: CiScope): Statement[] {
       sid: "Ec2TagWhileCreating",
       actions: ["ec2:CreateTags"],
       resources: [ec2],
-      condition: [{ test: "StringEquals", variable: "ec2:CreateAction", values: EC2_CREATE_ACTIONS.filter((a) => !a.includes("Authorize")).map((a) => a.slice(4)) }],
+      condition: [{ test: "StringEquals", variable: "ec2:CreateAction", values: EC2_CREATE_ACTIONS.map((a) => a.slice(4)) }],
     },
     // A VPC's default security group is created by EC2 untagged; aws_default_security_group tags it first.
     { sid: "Ec2TagDefaultSecurityGroup", actions: ["ec2:CreateTags"], resources: [arn(s, "ec2", "security-group/*")], condition: tagCondition(s, "aws:RequestTag") },
@@ -175,7 +175,7 @@ export function iamStatements(s: CiScope): Statement[] {
       sid: "IamServiceLinkedRoles",
       actions: ["iam:CreateServiceLinkedRole"],
       resources: [iam("role", "aws-service-role/*")],
-      condition: [{ test: "StringEquals", variable: "iam:AWSServiceName", values: ["rds.amazonaws.com", "elasticloadbalancing.amazonaws.com"] }],
+      condition: [{ test: "StringEquals", variable: "iam:AWSServiceName", values: ["rds.amazonaws.com"] }],
     },
     {
       sid: "DenyAdminPolicies",

@@ -100,6 +100,9 @@ describe("GitHub OIDC provider and CI roles (bootstrap stack)", () => {
         expect(vars).toEqual(expect.arrayContaining([expect.stringMatching(/^aws:(Request|Resource)Tag\/Project=webplatform$/), expect.stringMatching(new RegExp(`^aws:(Request|Resource)Tag/Environment=${env}$`))]));
       }
       expect(tagged.find((s) => s.sid === "Ec2LaunchFromImages")!.resources).toEqual(["arn:aws:ec2:eu-west-1::image/*"]);
+      // Whatever may be created tagged may also be tagged in that same call (TagSpecifications need ec2:CreateTags).
+      const creates = tagged.find((s) => s.sid === "Ec2CreateTagged")!.actions!.map((a) => a.replace("ec2:", ""));
+      expect(tagged.find((s) => s.sid === "Ec2TagWhileCreating")!.condition![0].values).toEqual(creates);
     });
 
     it("the deploy role may not change the CI roles or attach admin policies", () => {
