@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { strToU8, zipSync } from "fflate";
-import { main, planHasChanges, planPriorState, pulledState, refusal, SavedPlanRecord, sha256 } from "../../scripts/ci/saved-plan";
+import { artifactRefusal, main, planHasChanges, planPriorState, pulledState, refusal, SavedPlanRecord, sha256 } from "../../scripts/ci/saved-plan";
 
 /** A plan file as terraform writes it: a zip whose `tfstate` entry is the prior state. */
 const planFile = (state: object | undefined) =>
@@ -53,6 +53,9 @@ describe("saved-plan check (the plan is applied only to the state it was made fr
     expect(refusal({ record: recordFor(plan, { serial: 6 }), plan, current: { lineage, serial: 7 } })).toMatch(/its record says/);
     expect(refusal({ record: recordFor(plan, { tree: "aaa" }), plan, current: { lineage, serial: 7 }, tree: "bbb" })).toMatch(/not the code the plan was made from/);
     expect(refusal({ record: recordFor(plan, { tree: "aaa" }), plan, current: { lineage, serial: 7 }, tree: "aaa" })).toBeUndefined();
+    expect(refusal({ record: recordFor(plan), plan, current: { lineage, serial: 7 }, tree: "aaa" })).toMatch(/names no code tree/);
+    expect(artifactRefusal({ record: recordFor(plan, { tree: "aaa" }), plan, tree: "aaa" })).toBeUndefined();
+    expect(artifactRefusal({ record: recordFor(plan, { tree: "aaa" }), plan, tree: "bbb" })).toMatch(/not the code the plan was made from/);
   });
 
   it("allows exactly when lineage and serial are unchanged (every combination of a small domain)", () => {
@@ -89,10 +92,14 @@ describe("saved-plan check (the plan is applied only to the state it was made fr
       writeFileSync(join(dir, "pulled.json"), JSON.stringify({ lineage, serial: 5 }));
       expect(main(["check", dir, "--state", join(dir, "pulled.json"), "--tree", "abc"], (l) => lines.push(l))).toBe(1);
       expect(main(["check", dir], (l) => lines.push(l))).toBe(1);
+      expect(main(["verify", dir, "--tree", "abc"], (l) => lines.push(l))).toBe(0);
+      expect(main(["verify", dir, "--tree", "abd"], (l) => lines.push(l))).toBe(1);
       expect(lines.slice(1)).toEqual([
         expect.stringMatching(/^OK to apply: plan sha256 [0-9a-f]{64}, state unchanged since the plan \(lineage .* serial 4\)\.$/),
         expect.stringMatching(/^Refusing to apply: the state changed since the plan was made \(serial 4 then, 5 now\)/),
         "Refusing to apply: --state <file> (the output of `terraform state pull`) is required",
+        expect.stringMatching(/^Plan sha256 [0-9a-f]{64}, made from this code and lineage .* serial 4; the state is checked again before the apply\.$/),
+        expect.stringMatching(/^Refusing to apply: the code to deploy \(tree abd\) is not the code the plan was made from \(tree abc\)/),
       ]);
       for (const l of lines) expect(l).not.toContain("\n");
     });

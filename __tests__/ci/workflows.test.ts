@@ -205,6 +205,8 @@ describe("GitHub Actions workflows", () => {
       expect(check).toBeGreaterThan(0);
       expect(apply).toBeGreaterThan(check);
       expect(wf.jobs["prod-plan"].steps.find((s) => s.id === "find")!.run).toContain("find-pr-plan.ts pull-request.yml");
+      const planRuns = wf.jobs["prod-plan"].steps.map((s) => s.run ?? "").join("\n");
+      expect(planRuns).toMatch(/find-pr-plan\.ts pull-request\.yml[\s\S]*saved-plan\.ts verify plans\/prod --tree[\s\S]*GITHUB_STEP_SUMMARY/);
     });
 
     it("dev plans, checks and applies its own saved plan", () => {

@@ -3,6 +3,8 @@
  *
  *   record <planDir>                      after `npm run plan`: writes <planDir>/saved-plan.json (plan sha256,
  *                                         state lineage and serial the plan was made from, code tree, changes)
+ *   verify <planDir> [--tree <git tree>]  without credentials (before asking for approval): the plan file is the
+ *                                         recorded one and was made from this code
  *   check <planDir> --state <pulled.json> [--tree <git tree>]
  *                                         before `terraform apply <plan>`: exits 1 with one line when the plan file,
  *                                         the state (`terraform state pull` output) or the code differs from then
@@ -76,17 +78,30 @@ export interface CheckInput {
   readonly tree?: string;
 }
 
-/** Undefined when the plan may be applied, else the reason it may not (one line). */
-export function refusal({ record, plan, current, tree }: CheckInput): string | undefined {
+/**
+ * What can be checked without AWS credentials: the plan file is the recorded one, made from the
+ * state its record names, and (when `tree` is given) from the code about to be deployed.
+ */
+export function artifactRefusal({ record, plan, tree }: Omit<CheckInput, "current">): string | undefined {
   const digest = sha256(plan);
   if (digest !== record.planSha256) return `the plan file's sha256 is ${digest}, not the reviewed ${record.planSha256}: it is not the plan that was reviewed.`;
   const prior = planPriorState(plan);
   if (prior.lineage !== record.lineage || prior.serial !== record.serial) {
     return `the plan file was made from state ${describe(prior)}, but its record says ${describe(record)}.`;
   }
-  if (tree !== undefined && record.tree !== undefined && tree !== record.tree) {
+  if (tree !== undefined && record.tree === undefined) return "the plan's record names no code tree: it cannot be shown to match the code to deploy. Re-plan.";
+  if (tree !== undefined && tree !== record.tree) {
     return `the code to deploy (tree ${tree}) is not the code the plan was made from (tree ${record.tree}): the branch was behind its base when it was planned. Open a pull request to re-plan.`;
   }
+  return undefined;
+}
+
+/** Undefined when the plan may be applied, else the reason it may not (one line). */
+export function refusal(input: CheckInput): string | undefined {
+  const artifact = artifactRefusal(input);
+  if (artifact) return artifact;
+  const prior = planPriorState(input.plan);
+  const { current } = input;
   const first = prior.lineage === "" && prior.serial === 0;
   if (first ? current.serial !== 0 || current.lineage !== "" : current.lineage !== prior.lineage) {
     return `the state is now ${describe(current)}, not ${describe(prior)} as when the plan was made: a different state. Re-plan.`;
@@ -125,8 +140,8 @@ function option(args: string[], name: string): string | undefined {
 
 export function main(args: string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): number {
   const [command, planDir] = args;
-  if ((command !== "record" && command !== "check") || !planDir) {
-    out("Usage: saved-plan.ts record <planDir> [--tree <sha>] | check <planDir> --state <pulled.json> [--tree <sha>]");
+  if (!["record", "verify", "check"].includes(command) || !planDir) {
+    out("Usage: saved-plan.ts record <planDir> [--tree <sha>] | verify <planDir> [--tree <sha>] | check <planDir> --state <pulled.json> [--tree <sha>]");
     return 1;
   }
   try {
@@ -135,6 +150,12 @@ export function main(args: string[], out: (line: string) => void = (l) => proces
       const record = recordPlan(planDir, tree);
       out(`Recorded ${join(planDir, RECORD_FILE)}: plan sha256 ${record.planSha256}, made from ${describe(record)}${record.hasChanges ? "" : ", no changes"}.`);
       return 0;
+    }
+    if (command === "verify") {
+      const record = JSON.parse(readFileSync(join(planDir, RECORD_FILE), "utf8")) as SavedPlanRecord;
+      const reason = artifactRefusal({ record, plan: readFileSync(join(planDir, PLAN_FILE)), tree });
+      out(reason ? `Refusing to apply: ${reason}` : `Plan sha256 ${record.planSha256}, made from this code and ${describe(record)}; the state is checked again before the apply.`);
+      return reason ? 1 : 0;
     }
     const statePath = option(args, "--state");
     if (!statePath || !existsSync(statePath)) throw new Error("--state <file> (the output of `terraform state pull`) is required");
