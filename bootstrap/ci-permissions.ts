@@ -14,7 +14,7 @@
  * When a stack gains a resource type, add its actions here and its type to DEPLOYABLE_TYPES (a test
  * fails until then).
  */
-import { Statement } from "../constructs/github-oidc";
+import { Statement } from "../constructs/github-actions-role";
 
 export interface CiScope {
   readonly project: string;

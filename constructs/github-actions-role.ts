@@ -1,41 +1,9 @@
 import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
-
-/** Issuer of GitHub Actions' OIDC tokens (the `iss` claim). */
-export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
-/** The audience aws-actions/configure-aws-credentials asks GitHub for. */
-export const STS_AUDIENCE = "sts.amazonaws.com";
-
-export interface GithubOidcProviderProps {
-  /** Reuse the account's existing provider (an account holds one per URL); absent = create it. */
-  readonly existingArn?: string;
-}
-
-/**
- * The IAM OIDC identity provider for GitHub Actions. No thumbprint: AWS verifies GitHub's JWKS
- * endpoint with its own trusted CAs, and provider 5.x leaves `thumbprint_list` optional.
- */
-export class GithubOidcProvider extends Construct {
-  readonly arn: string;
-  readonly provider?: IamOpenidConnectProvider;
-
-  constructor(scope: Construct, id: string, props: GithubOidcProviderProps = {}) {
-    super(scope, id);
-    if (props.existingArn) {
-      this.arn = props.existingArn;
-      return;
-    }
-    this.provider = new IamOpenidConnectProvider(this, "provider", {
-      url: `https://${GITHUB_OIDC_HOST}`,
-      clientIdList: [STS_AUDIENCE],
-    });
-    this.arn = this.provider.arn;
-  }
-}
+import { GITHUB_OIDC_HOST, STS_AUDIENCE } from "./github-oidc-provider";
 
 /** An IAM policy statement (same shape as the aws_iam_policy_document data source's). */
 export type Statement = DataAwsIamPolicyDocumentStatement & { readonly sid: string };
