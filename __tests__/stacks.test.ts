@@ -29,8 +29,10 @@ describe.each(both)("%s stack", (name, s) => {
     expect(provider).not.toHaveProperty("allowed_account_ids");
   });
 
-  it("keeps local state in the project root, with a machine-independent path", () => {
-    expect(s.tf.terraform.backend).toEqual({ local: { path: `../../../terraform.${name}.tfstate` } });
+  it("keeps its state in the bootstrap bucket, encrypted, with S3-native locking", () => {
+    expect(s.tf.terraform.backend).toEqual({
+      s3: { bucket: "webplatform-terraform-state-eu-west-1", key: `webplatform/${name}/terraform.tfstate`, region: "eu-west-1", encrypt: true, use_lockfile: true },
+    });
   });
 
   it("has the outputs reviewers and scripts rely on", () => {
@@ -224,9 +226,14 @@ describe("provider and backend options", () => {
   });
 
   it("an S3 backend is encrypted, keyed per environment and locks with use_lockfile", () => {
-    expect(s.tf.terraform.backend).toEqual({
+    expect(online.tf.terraform.backend).toEqual({
       s3: { bucket: "webplatform-tfstate", key: "webplatform/dev/terraform.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true },
     });
+  });
+
+  it("offline (fake credentials S3 would refuse) an S3 backend becomes a throwaway local state", () => {
+    expect(s.tf.terraform.backend).toEqual({ local: { path: "../../../terraform.dev.offline.tfstate" } });
+    expect(synthEnvironment({ ...dev, backend: { type: "local" } }, { offline: true }).tf.terraform.backend).toEqual({ local: { path: "../../../terraform.dev.tfstate" } });
   });
 });
 

@@ -20,6 +20,29 @@ export interface BootstrapConfig {
   readonly noncurrentVersionExpirationDays: number;
   /** Extra tags on every resource (Project and ManagedBy are always set). */
   readonly tags?: Readonly<Record<string, string>>;
+  /** The GitHub repository whose Actions workflows plan and deploy the environments (OIDC, no keys). */
+  readonly github: GithubCiConfig;
+}
+
+/**
+ * GitHub Actions identity: the bootstrap stack creates (or reuses) the account's GitHub OIDC
+ * provider and, per environment, a plan role and a deploy role that only this repository can assume.
+ */
+export interface GithubCiConfig {
+  /** Repository owner (user or organization) exactly as in `github.com/<owner>/<repository>`. */
+  readonly owner: string;
+  /** Repository name. */
+  readonly repository: string;
+  /**
+   * Environments that get a plan role (assumable from pull requests) and a deploy role (assumable
+   * only from a job running in the GitHub environment of the same name). Names as in environments/.
+   */
+  readonly environments: readonly string[];
+  /**
+   * ARN of an existing `token.actions.githubusercontent.com` OIDC provider. An account holds one
+   * provider per URL: set this when the account already has it; absent = the stack creates it.
+   */
+  readonly existingOidcProviderArn?: string;
 }
 
 const bootstrap: BootstrapConfig = {
@@ -27,6 +50,11 @@ const bootstrap: BootstrapConfig = {
   region: "eu-west-1",
   stateBucketName: "webplatform-terraform-state-eu-west-1",
   noncurrentVersionExpirationDays: 90,
+  github: {
+    owner: "example-org",
+    repository: "webplatform-infra",
+    environments: ["dev", "prod"],
+  },
 };
 
 export default bootstrap;

@@ -9,7 +9,8 @@ const dev: EnvironmentConfig = {
   production: false,
   project: "webplatform",
   region: "eu-west-1",
-  backend: { type: "local" },
+  // Remote state in the bucket of bootstrap/config.ts (README "CI/CD": deploy the bootstrap stack first).
+  backend: { type: "s3", bucket: "webplatform-terraform-state-eu-west-1", region: "eu-west-1" },
   network: {
     availabilityZones: ["eu-west-1a", "eu-west-1b"],
     vpcCidr: "10.10.0.0/16",

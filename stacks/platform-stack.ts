@@ -91,7 +91,7 @@ export class PlatformStack extends TerraformStack {
     const edge = env.edge;
     // CloudFront's WAF web ACLs, certificates, log delivery and metrics (so its alarms) live in us-east-1.
     const usEast1 = provider("aws-us-east-1", "us-east-1", "us_east_1");
-    configureBackend(this, env);
+    configureBackend(this, env, { offline: options.offline });
 
     this.network = new Network(this, "network", {
       name,
