@@ -93,9 +93,15 @@ describe("the built web app bundle", () => {
     const avatar = { userId, avatarKey: picture.body.key, avatarContentType: "image/png", avatarSize: IMAGES.png.length, avatarUpdatedAt: new Date().toISOString() };
     for (const item of [{ ...avatar, avatarVersionId: "null" }, avatar]) {
       await aws.dynamo.send(new PutCommand({ TableName: aws.tableName, Item: item }));
-      const me = await web.get<{ avatar: { url: string } }>("/api/me");
+      // The app reuses a user's avatar read for up to a second: ask until the new item shows (bounded).
+      const versioned = "avatarVersionId" in item;
+      let me = await web.get<{ avatar: { url: string } }>("/api/me");
+      for (let i = 0; i < 30 && me.status === 200 && new URL(me.body.avatar.url).searchParams.has("versionId") !== versioned; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        me = await web.get<{ avatar: { url: string } }>("/api/me");
+      }
       expect(me.status).toBe(200);
-      expect(new URL(me.body.avatar.url).searchParams.has("versionId")).toBe("avatarVersionId" in item);
+      expect(new URL(me.body.avatar.url).searchParams.has("versionId")).toBe(versioned);
       expect((await fetch(me.body.avatar.url)).status).toBe(200);
     }
   }, 60_000);
@@ -139,6 +145,9 @@ describe("the built web app bundle", () => {
       ["ReadArtifactsWebApp", ["s3:GetObject"], 1],
       ["ConnectDatabaseAsApp", ["rds-db:connect"], 1],
       ["ReadDatabaseMasterSecret", ["secretsmanager:GetSecretValue"], 1],
+      // The CloudWatch agent's (not the app's): its namespace only, its log group only.
+      ["AgentPutMetrics", ["cloudwatch:PutMetricData"], 1],
+      ["AgentWriteLogs", ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"], 2],
     ]);
     expect(others[0].resources[0]).toMatch(/^\$\{aws_s3_bucket\.artifacts_bucket_[0-9A-F]{8}\.arn\}\/web-app\/\*$/);
     expect(others[1].resources[0]).toMatch(/dbuser:%s\/%s.*resource_id, "app"\)\}$/);
