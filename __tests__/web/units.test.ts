@@ -3,6 +3,8 @@
  * clock), file names and type sniffing, password hashing, the session secret file.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hashPassword, verifyPassword } from "../../web/auth/password";
@@ -10,7 +12,7 @@ import { loadOrCreateSecret } from "../../web/auth/secret";
 import { LoginThrottle } from "../../web/auth/throttle";
 import { TtlCache } from "../../web/cache";
 import { loadConfig } from "../../web/config";
-import { appPool, tlsOptions } from "../../web/db/connection";
+import { appPool, migrationConnection, tlsOptions } from "../../web/db/connection";
 import { clientContentType, MAX_FILE_NAME_LENGTH, safeFileName, sniffImageType } from "../../web/uploads/files";
 import { IMAGES } from "../support/web-client";
 
@@ -77,6 +79,50 @@ describe("the app role's pool", () => {
     expect(options.ssl.ca.every((pem) => pem.startsWith("-----BEGIN CERTIFICATE-----"))).toBe(true);
     await pool.end();
     expect(tlsOptions(loadConfig({ ...BASE, DB_SSL: "disable" }).db)).toBe(false);
+  });
+});
+
+describe("the migration credentials from Secrets Manager (DB_MIGRATION_SECRET_ARN)", () => {
+  // No Secrets Manager server exists on npm: this stand-in answers GetSecretValue in the service's
+  // JSON 1.1 protocol, enough to check the request the SDK sends and how the answer is read.
+  let server: Server;
+  let endpoint: string;
+  let secretString: string | undefined;
+  const requests: Array<{ target: string; authorization: string; body: { SecretId?: string } }> = [];
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      req.on("end", () => {
+        requests.push({ target: String(req.headers["x-amz-target"]), authorization: String(req.headers.authorization), body: JSON.parse(body) });
+        res.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
+        res.end(JSON.stringify({ ARN: BASE.DB_MIGRATION_SECRET_ARN, Name: "rds!db-1", SecretString: secretString }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const config = () =>
+    loadConfig({ ...BASE, AWS_REGION: "eu-west-1", AWS_ACCESS_KEY_ID: "AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY: "secret", AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint, DB_SSL: "disable" });
+
+  test("the RDS-managed secret's username and password become the migration connection", async () => {
+    secretString = JSON.stringify({ username: "master_user", password: "p@ss'word\"" });
+    const connection = await migrationConnection(config());
+    expect(connection).toMatchObject({ host: "db.example.internal", port: 5432, database: "postgres", user: "master_user", password: "p@ss'word\"", ssl: false });
+    const [request] = requests.slice(-1);
+    expect(request.target).toBe("secretsmanager.GetSecretValue");
+    expect(request.body.SecretId).toBe(BASE.DB_MIGRATION_SECRET_ARN);
+    expect(request.authorization).toMatch(/Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/secretsmanager\/aws4_request/);
+  });
+
+  test("a secret without username/password is a clear error", async () => {
+    secretString = JSON.stringify({ user: "x" });
+    await expect(migrationConnection(config())).rejects.toThrow(
+      `DB_MIGRATION_SECRET_ARN: cannot read the master credentials from ${BASE.DB_MIGRATION_SECRET_ARN}: the secret has no username/password`,
+    );
   });
 });
 

@@ -84,6 +84,8 @@ export async function migrationConnection(config: WebConfig): Promise<ClientConf
       const secret = JSON.parse(out.SecretString ?? "{}") as { username?: string; password?: string };
       if (!secret.username || !secret.password) throw new Error("the secret has no username/password");
       ({ username: user, password } = secret as { username: string; password: string });
+    } catch (error) {
+      throw new Error(`DB_MIGRATION_SECRET_ARN: cannot read the master credentials from ${db.migration.secretArn}: ${(error as Error).message}`);
     } finally {
       client.destroy();
     }
