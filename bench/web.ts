@@ -10,10 +10,10 @@
  *   direct PutObject of the same file to the same S3 server: throughput, and the app's peak RSS
  *   growth during the upload (Linux: VmHWM reset through /proc/<pid>/clear_refs before each
  *   upload, compared with VmRSS before it).
- * - The ceiling of the local stand-ins that /api/me waits on, at the same concurrency: one indexed
- *   SELECT through PGlite's socket server, one consistent GetItem from dynalite, and both in a row
- *   (what /api/me needs at least; both servers are single-threaded and run in this process, RDS
- *   and DynamoDB are not).
+ * - The ceiling of the local stand-ins that an uncached /api/me waits on (the app keeps session
+ *   lookups and avatar reads briefly in memory), at the same concurrency: one indexed SELECT
+ *   through PGlite's socket server, one consistent GetItem from dynalite, and both in a row (both
+ *   servers are single-threaded and run in this process; RDS and DynamoDB are not).
  * The system is the one `npm run local` runs (scripts/local/system.ts: PGlite, dynalite, s3rver in
  * this process) with the app as its own process, started exactly as on EC2 (web/server.ts, env only;
  * request logging on, as deployed).
