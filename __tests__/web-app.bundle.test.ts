@@ -106,6 +106,22 @@ describe("the built web app bundle", () => {
     }
   }, 60_000);
 
+  it("renders the pages from the bundle (the pages call the app's own API in-process)", async () => {
+    const web = new WebClient(server.url);
+    const signedOut = await web.get("/profile");
+    expect(signedOut.status).toBe(303);
+    expect(signedOut.headers.get("location")).toBe("/");
+    const index = await web.get("/");
+    expect(index.status).toBe(200);
+    expect(index.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(index.text).toContain("<form");
+    await web.signup(uniqueEmail("pages"), "Page Reader");
+    const profile = await web.get("/profile");
+    expect(profile.status).toBe(200);
+    expect(profile.text).toContain("Page Reader");
+    expect(profile.headers.get("cache-control")).toBe("no-store");
+  }, 30_000);
+
   it("removes the stored object when its metadata cannot be recorded (s3:DeleteObject)", async () => {
     const web = new WebClient(server.url);
     await web.signup(uniqueEmail("orphan"));
