@@ -5,16 +5,8 @@ import dev from "../environments/dev";
 import prod from "../environments/prod";
 import { EnvironmentConfig } from "../environments/config";
 import { environmentNames, loadEnvironments } from "../environments/load";
-import { ConfigError, validateEnvironment } from "../environments/validate";
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
-
-/** A deep copy of `base` changed by `edit`, validated as if it were environments/<name>.ts. */
-function validateChanged(base: EnvironmentConfig, edit: (env: Mutable<EnvironmentConfig>) => void): () => EnvironmentConfig {
-  const env = structuredClone(base) as Mutable<EnvironmentConfig>;
-  edit(env);
-  return () => validateEnvironment(env, `environments/${base.name}.ts`, base.name);
-}
+import { ConfigError } from "../environments/validate";
+import { Mutable, validateChanged } from "./support/config-edit";
 
 const devError = (detail: string) => `Invalid environment config environments/dev.ts (environment "dev"): ${detail}`;
 const prodError = (detail: string) => `Invalid environment config environments/prod.ts (environment "prod"): ${detail}`;

@@ -14,8 +14,9 @@ import dev from "../environments/dev";
 import prod from "../environments/prod";
 import { EnvironmentConfig } from "../environments/config";
 import { CloudWatchAgent } from "../constructs/cloudwatch-agent";
-import { ConfigError, validateEnvironment } from "../environments/validate";
+import { ConfigError } from "../environments/validate";
 import { onlyResource, resourcesOf, synthConstructs, synthEnvironment } from "./support/synth";
+import { Mutable, validateChanged } from "./support/config-edit";
 
 const stacks = [
   ["dev", dev, synthEnvironment(dev)],
@@ -217,12 +218,6 @@ describe("the README runbook", () => {
   });
 });
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
-function validateChanged(base: EnvironmentConfig, edit: (env: Mutable<EnvironmentConfig>) => void): () => EnvironmentConfig {
-  const env = structuredClone(base) as Mutable<EnvironmentConfig>;
-  edit(env);
-  return () => validateEnvironment(env, `environments/${base.name}.ts`, base.name);
-}
 const error = (env: string, detail: string) => `Invalid environment config environments/${env}.ts (environment "${env}"): ${detail}`;
 
 describe("operations config errors (one line: file, field, allowed values)", () => {
