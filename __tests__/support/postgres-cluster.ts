@@ -77,7 +77,7 @@ function openssl(args: string[], cwd: string): void {
 }
 
 /** CA + server certificate (SAN: IP 127.0.0.1, DNS localhost), valid for a day. */
-function makeCertificates(dir: string): void {
+export function makeCertificates(dir: string): void {
   openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "1", "-subj", "/CN=throwaway test CA"], dir);
   openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"], dir);
   writeFileSync(join(dir, "san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n");
