@@ -6,7 +6,8 @@
  */
 import type { S3Event } from "aws-lambda";
 import { dynamoDbError, FaultInjector, FaultResponse } from "./support/aws-action-recorder";
-import { LocalAws, startLocalAws } from "./support/local-aws";
+import { HandlerOnLocalAws, startHandlerOnLocalAws } from "./support/handler-on-local-aws";
+import { LocalAws } from "./support/local-aws";
 import { removedRecord, s3Event, s3Record } from "./support/s3-endpoint";
 import { compareVersions, normalizeSequencer } from "../functions/profile-updater/ordering";
 
@@ -14,28 +15,19 @@ type HandlerModule = typeof import("../functions/profile-updater");
 
 let aws: LocalAws;
 let handler: HandlerModule["handler"];
-const savedEnv = { ...process.env };
 const logLines: Record<string, unknown>[] = [];
 
+let local: HandlerOnLocalAws;
+
 beforeAll(async () => {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true"; // local Node 20; Lambda runs 22
-  aws = await startLocalAws({ maxAttempts: 2 });
-  for (const name of ["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"]) delete process.env[name];
-  Object.assign(process.env, aws.env);
-  ({ handler } = require("../functions/profile-updater") as HandlerModule);
   const capture = (line?: unknown): void => {
     logLines.push(JSON.parse(String(line)) as Record<string, unknown>);
   };
-  jest.spyOn(console, "log").mockImplementation(capture);
-  jest.spyOn(console, "warn").mockImplementation(capture);
-  jest.spyOn(console, "error").mockImplementation(capture);
+  local = await startHandlerOnLocalAws({ local: { maxAttempts: 2 }, console: capture });
+  ({ aws, handler } = local);
 });
 
-afterAll(async () => {
-  jest.restoreAllMocks();
-  await aws?.close();
-  process.env = savedEnv;
-});
+afterAll(() => local?.stop());
 
 afterEach(() => {
   aws.setDynamoFault(undefined);

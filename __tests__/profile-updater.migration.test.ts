@@ -5,29 +5,23 @@
  */
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { S3Event } from "aws-lambda";
-import { LocalAws, startLocalAws } from "./support/local-aws";
+import { HandlerOnLocalAws, startHandlerOnLocalAws } from "./support/handler-on-local-aws";
+import { LocalAws } from "./support/local-aws";
 import { removedRecord, s3Event, s3Record } from "./support/s3-endpoint";
 
 type HandlerModule = typeof import("../functions/profile-updater");
 
 let aws: LocalAws;
 let handler: HandlerModule["handler"];
-const savedEnv = { ...process.env };
+
+let local: HandlerOnLocalAws;
 
 beforeAll(async () => {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
-  aws = await startLocalAws();
-  for (const name of ["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"]) delete process.env[name];
-  Object.assign(process.env, aws.env);
-  ({ handler } = require("../functions/profile-updater") as HandlerModule);
-  for (const method of ["log", "warn", "error"] as const) jest.spyOn(console, method).mockImplementation(() => undefined);
+  local = await startHandlerOnLocalAws();
+  ({ aws, handler } = local);
 });
 
-afterAll(async () => {
-  jest.restoreAllMocks();
-  await aws?.close();
-  process.env = savedEnv;
-});
+afterAll(() => local?.stop());
 
 const at = (s: number) => `2026-11-20T10:00:0${s}.000Z`;
 const outcomes = async (event: S3Event) => (await handler(event)).results.map((r) => (r.reason ? `${r.outcome}:${r.reason}` : r.outcome));

@@ -6,7 +6,8 @@
 import type { S3Event } from "aws-lambda";
 import { parseRecord } from "../functions/profile-updater/records";
 import { decide, latestUploadAfter, ProfileState } from "../functions/profile-updater/state";
-import { LocalAws, startLocalAws } from "./support/local-aws";
+import { HandlerOnLocalAws, startHandlerOnLocalAws } from "./support/handler-on-local-aws";
+import { LocalAws } from "./support/local-aws";
 import { Content, ModelEvent, SimulatedBucket } from "./support/profile-model";
 import { removedRecord, s3Event, s3Record } from "./support/s3-endpoint";
 
@@ -14,22 +15,15 @@ type HandlerModule = typeof import("../functions/profile-updater");
 
 let aws: LocalAws;
 let handler: HandlerModule["handler"];
-const savedEnv = { ...process.env };
+
+let local: HandlerOnLocalAws;
 
 beforeAll(async () => {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
-  aws = await startLocalAws();
-  for (const name of ["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"]) delete process.env[name];
-  Object.assign(process.env, aws.env);
-  ({ handler } = require("../functions/profile-updater") as HandlerModule);
-  for (const method of ["log", "warn", "error"] as const) jest.spyOn(console, method).mockImplementation(() => undefined);
+  local = await startHandlerOnLocalAws();
+  ({ aws, handler } = local);
 });
 
-afterAll(async () => {
-  jest.restoreAllMocks();
-  await aws?.close();
-  process.env = savedEnv;
-});
+afterAll(() => local?.stop());
 
 const at = (ms: number) => new Date(Date.parse("2026-11-25T10:00:00.000Z") + ms).toISOString();
 const PNG = Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), Buffer.alloc(8, 1)]); // 16 bytes

@@ -18,7 +18,8 @@ import type { S3Event } from "aws-lambda";
 import { parseRecord } from "../functions/profile-updater/records";
 import { decide, latestUploadAfter, Observation, ProfileState } from "../functions/profile-updater/state";
 import { attributesOf, stateOf } from "../functions/profile-updater/store";
-import { LocalAws, startLocalAws } from "./support/local-aws";
+import { HandlerOnLocalAws, startHandlerOnLocalAws } from "./support/handler-on-local-aws";
+import { LocalAws } from "./support/local-aws";
 import { Content, expectedItem, LIMIT, ModelEvent, SimulatedBucket } from "./support/profile-model";
 
 type HandlerModule = typeof import("../functions/profile-updater");
@@ -118,7 +119,6 @@ describe("profile item convergence (property)", () => {
 describe("profile item convergence on the real handler, dynalite and s3rver (property)", () => {
   let aws: LocalAws;
   let handler: HandlerModule["handler"];
-  const savedEnv = { ...process.env };
   const bytes = (name: string, size: number) => Buffer.concat([Buffer.from(name), Buffer.alloc(Math.max(0, size - name.length), 1)]).subarray(0, size);
   const REAL: { content: Content; body: Buffer }[] = [
     ["png", "image/png", 16],
@@ -131,20 +131,15 @@ describe("profile item convergence on the real handler, dynalite and s3rver (pro
     return { body, content: { name: name as string, contentType: contentType as string, size: size as number, eTag: createHash("md5").update(body).digest("hex") } };
   });
 
+  let local: HandlerOnLocalAws;
   beforeAll(async () => {
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
-    aws = await startLocalAws();
-    for (const name of ["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"]) delete process.env[name];
-    Object.assign(process.env, aws.env);
-    ({ handler } = require("../functions/profile-updater") as HandlerModule);
-    for (const method of ["log", "warn", "error"] as const) jest.spyOn(console, method).mockImplementation(() => undefined);
+    local = await startHandlerOnLocalAws();
+    ({ aws, handler } = local);
   });
 
   afterAll(async () => {
-    jest.restoreAllMocks();
     checked.conflicts = aws?.recorder.calls().filter((c) => c.action === "dynamodb:UpdateItem" && c.status === 400).length ?? 0;
-    await aws?.close();
-    process.env = savedEnv;
+    await local?.stop();
     print(
       `profile-updater property: ${checked.pure} generated sequences through the decision on a simulated versioned bucket, ` +
         `${checked.handler} through the real handler on dynalite + s3rver (${checked.events} events in all; ` +
